@@ -1,0 +1,20 @@
+//! Database migrations, one file per change (`mYYYYMMDD_HHMMSS_what.rs`).
+//!
+//! The same migrations run on SQLite and PostgreSQL: tables are described with sea-query's
+//! builder so each backend gets its own types; the few statements the builder cannot express
+//! (partial unique indexes) are plain SQL both backends accept. A migration that has landed is
+//! never edited: a change gets a new file.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_registry_core;
+
+/// Runs the registry's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_registry_core::Migration)]
+    }
+}

@@ -1,0 +1,92 @@
+//! The subcommands. Each opens the database (applying pending migrations) and calls services.
+
+use anyhow::{Context as _, Result};
+
+use crate::config::{Cli, Command, DbArgs, ServeArgs, UserAddArgs, UserCommand};
+use crate::domain::Role;
+use crate::http::{AppState, serve as serve_http};
+use crate::service::auth::{NewUser, create_user, ensure_first_admin, system_actor};
+use crate::store::Db;
+
+pub async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(args) => migrate(args).await,
+        Command::User(UserCommand::Add(args)) => user_add(args).await,
+    }
+}
+
+async fn open(args: &DbArgs) -> Result<Db> {
+    Db::open(&args.db_config())
+        .await
+        .with_context(|| format!("cannot open the database at {}", redact(&args.database_url)))
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
+    let db = open(&args.db).await?;
+    if let Some(token) = ensure_first_admin(&db).await.map_err(anyhow::Error::msg)? {
+        println!("created user admin (role ADMIN); its token, shown only now:");
+        println!("{token}");
+    }
+    let state = AppState::new(db, args.settings.clone());
+    serve_http(
+        state,
+        &args.listen,
+        |addr| println!("listening on http://{addr}"),
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        },
+    )
+    .await
+    .with_context(|| format!("cannot serve on {}", args.listen))
+}
+
+async fn migrate(args: DbArgs) -> Result<()> {
+    open(&args).await?;
+    println!("migrations applied");
+    Ok(())
+}
+
+async fn user_add(args: UserAddArgs) -> Result<()> {
+    let role = Role::parse_cli(&args.role)
+        .map_err(|_| anyhow::anyhow!("--role must be admin, hr, leader or studio-host"))?;
+    let db = open(&args.db).await?;
+    let new = NewUser {
+        username: args.username,
+        role,
+        teacher_id: args.teacher,
+        password: None,
+    };
+    let (user, token) = create_user(&db, &system_actor(), new)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    println!("created user {} (role {})", user.username, user.role);
+    println!("{token}");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            super::redact("postgres://app:secret@db:5432/registry"),
+            "postgres://app:***@db:5432/registry"
+        );
+        assert_eq!(super::redact("registry.db"), "registry.db");
+    }
+}

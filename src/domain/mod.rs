@@ -1,0 +1,30 @@
+//! The rules of the registry, free of I/O: enumerations with their order, parsed input types
+//! (staff numbers, resident ID numbers, names), the date rules of the counting rules and the
+//! role matrix. Nothing here knows about the database, GraphQL or HTTP.
+
+pub mod enums;
+pub mod id_number;
+pub mod roles;
+pub mod rules;
+pub mod text;
+
+pub use enums::*;
+pub use id_number::IdNumber;
+pub use roles::{Actor, Permission};
+pub use text::{Label, PersonName, StaffNo, SubjectName};
+
+/// Why a value was refused at the edge; the caller attaches the input field's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid(pub String);
+
+impl Invalid {
+    pub fn new(reason: impl Into<String>) -> Self {
+        Invalid(reason.into())
+    }
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}

@@ -1,0 +1,90 @@
+//! The date rules of the counting rules (domain README, rules 1 and 2). "On D" means as of the
+//! end of day D. The store's SQL states the same rules for aggregates; these are the reference
+//! the unit tests pin down and single-record fields (`Designation.inForce`) use.
+
+use chrono::NaiveDate;
+
+/// Rule 1: employed on D when `hired_on` is empty or ≤ D, and `left_on` is empty or D < `left_on`.
+pub fn employed_on(hired_on: Option<NaiveDate>, left_on: Option<NaiveDate>, d: NaiveDate) -> bool {
+    hired_on.is_none_or(|h| h <= d) && left_on.is_none_or(|l| d < l)
+}
+
+/// Rule 2: in force on D when `awarded_on` ≤ D, `expires_on` is empty or D ≤ `expires_on` (the
+/// last valid day), and `revoked_on` is empty or D < `revoked_on`.
+pub fn designation_in_force_on(
+    awarded_on: NaiveDate,
+    expires_on: Option<NaiveDate>,
+    revoked_on: Option<NaiveDate>,
+    d: NaiveDate,
+) -> bool {
+    awarded_on <= d && expires_on.is_none_or(|e| d <= e) && revoked_on.is_none_or(|r| d < r)
+}
+
+/// Today's calendar date in China (UTC+8, no daylight saving), the bureau's "today" whatever
+/// time zone the server runs in.
+pub fn today() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn employment_starts_on_the_hire_day_and_ends_the_day_before_leaving() {
+        let hired = Some(d("2020-09-01"));
+        let left = Some(d("2024-07-01"));
+        assert!(!employed_on(hired, left, d("2020-08-31")));
+        assert!(employed_on(hired, left, d("2020-09-01")));
+        assert!(employed_on(hired, left, d("2024-06-30")));
+        assert!(!employed_on(hired, left, d("2024-07-01")));
+        assert!(employed_on(None, None, d("1990-01-01")));
+    }
+
+    #[test]
+    fn a_designation_is_in_force_through_its_expiry_day_and_not_on_its_revocation_day() {
+        let awarded = d("2023-09-10");
+        assert!(!designation_in_force_on(
+            awarded,
+            None,
+            None,
+            d("2023-09-09")
+        ));
+        assert!(designation_in_force_on(
+            awarded,
+            None,
+            None,
+            d("2023-09-10")
+        ));
+        let expires = Some(d("2026-09-09"));
+        assert!(designation_in_force_on(
+            awarded,
+            expires,
+            None,
+            d("2026-09-09")
+        ));
+        assert!(!designation_in_force_on(
+            awarded,
+            expires,
+            None,
+            d("2026-09-10")
+        ));
+        let revoked = Some(d("2025-03-01"));
+        assert!(designation_in_force_on(
+            awarded,
+            expires,
+            revoked,
+            d("2025-02-28")
+        ));
+        assert!(!designation_in_force_on(
+            awarded,
+            expires,
+            revoked,
+            d("2025-03-01")
+        ));
+    }
+}

@@ -1,0 +1,85 @@
+//! The one error type of the service layer, and its mapping to the contract's error codes.
+//!
+//! Domain parse failures become `Invalid` with the API field at fault; uniqueness violations
+//! the database reports become `Conflict` (the services check first for a friendly message,
+//! the constraint is the backstop under races). A database error keeps its cause for the log
+//! and shows the client nothing but `INTERNAL`.
+
+use sea_orm::{DbErr, SqlErr};
+
+use crate::domain::Invalid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An id names nothing.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Invalid input; `field` is the input field at fault as the API spells it.
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+    /// A uniqueness or state rule would break.
+    #[error("{0}")]
+    Conflict(String),
+    /// The role or scope does not allow it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Anything from the database that is not a rule of ours.
+    #[error("database error: {0}")]
+    Db(DbErr),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn invalid(field: &str, reason: impl std::fmt::Display) -> Self {
+        Error::Invalid {
+            field: field.to_owned(),
+            reason: reason.to_string(),
+        }
+    }
+
+    pub fn forbidden() -> Self {
+        Error::Forbidden("your role does not allow this".to_owned())
+    }
+
+    /// The contract's `extensions.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound(_) => "NOT_FOUND",
+            Error::Invalid { .. } => "BAD_USER_INPUT",
+            Error::Conflict(_) => "CONFLICT",
+            Error::Forbidden(_) => "FORBIDDEN",
+            Error::Unauthenticated(_) => "UNAUTHENTICATED",
+            Error::Db(_) => "INTERNAL",
+        }
+    }
+}
+
+impl From<DbErr> for Error {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                Error::Conflict("a record with the same unique value already exists".to_owned())
+            }
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => Error::Conflict(
+                "the change refers to a record that does not exist, or removes one still in use"
+                    .to_owned(),
+            ),
+            _ => Error::Db(err),
+        }
+    }
+}
+
+/// Attaches the input field's name to a domain parse failure.
+pub trait FieldContext<T> {
+    fn field(self, field: &str) -> Result<T>;
+}
+
+impl<T> FieldContext<T> for std::result::Result<T, Invalid> {
+    fn field(self, field: &str) -> Result<T> {
+        self.map_err(|e| Error::invalid(field, e))
+    }
+}

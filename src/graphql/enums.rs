@@ -1,0 +1,130 @@
+//! The API's enumerations, mirrored from the domain's (`remote` derives both conversions).
+
+use async_graphql::Enum;
+
+use crate::domain;
+
+/// Level of a designation or studio (级别), lowest first.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::Level")]
+pub enum Level {
+    /// School level (校级).
+    School,
+    /// County level (县级).
+    County,
+    /// Municipal level (市级).
+    Municipal,
+    /// Provincial level (省级).
+    Provincial,
+    /// National level (国家级).
+    National,
+}
+
+/// Kind of designation in the key-teacher family, lowest first.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::DesignationKind")]
+pub enum DesignationKind {
+    /// Key teacher (骨干教师).
+    KeyTeacher,
+    /// Subject leader (学科带头人).
+    SubjectLeader,
+    /// Master teacher (名师).
+    MasterTeacher,
+}
+
+/// School stage (学段).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::Stage")]
+pub enum Stage {
+    /// Primary school (小学).
+    Primary,
+    /// Junior middle school (初中).
+    Junior,
+}
+
+/// Urban or rural (城区/农村).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::Area")]
+pub enum Area {
+    /// Urban (城区).
+    Urban,
+    /// Rural (农村).
+    Rural,
+}
+
+/// Gender (性别).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::Gender")]
+pub enum Gender {
+    /// Female (女).
+    Female,
+    /// Male (男).
+    Male,
+}
+
+/// Highest education (学历), lowest first.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::Education")]
+pub enum Education {
+    /// Secondary vocational (中专).
+    Secondary,
+    /// Associate degree (大专).
+    Associate,
+    /// Bachelor's degree (本科).
+    Bachelor,
+    /// Master's degree (硕士).
+    Master,
+    /// Doctorate (博士).
+    Doctorate,
+}
+
+/// Reserve pool (后备库).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::ReservePool")]
+pub enum ReservePool {
+    /// Key-teacher reserve pool (骨干教师后备库).
+    KeyTeacher,
+    /// Principal reserve pool (校长后备人才库).
+    Principal,
+}
+
+/// A user's role.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::Role")]
+pub enum Role {
+    /// The leading group's office: everything, users and targets included (管理员).
+    Admin,
+    /// Personnel office: the registry (人事).
+    Hr,
+    /// Leadership: reads counts, progress and indicators (领导).
+    Leader,
+    /// A studio host: runs their own studios (工作室主持人).
+    StudioHost,
+}
+
+/// A dimension key-teacher counts can be grouped by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::CountDimension")]
+pub enum CountDimension {
+    /// Level of the person's top designation (rule 4).
+    Level,
+    /// Kind of the person's top designation (rule 4).
+    Kind,
+    /// The teacher's subject.
+    Subject,
+    /// The teacher's school.
+    School,
+    /// The school's township.
+    Township,
+    /// The teacher's stage.
+    Stage,
+    /// The school's area.
+    Area,
+    /// The teacher's gender.
+    Gender,
+}
+
+/// Converts a list of API enum values to the domain's.
+pub fn to_domain<A: Copy + Into<D>, D>(values: &[A]) -> Vec<D> {
+    values.iter().map(|v| (*v).into()).collect()
+}

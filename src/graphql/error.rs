@@ -1,0 +1,51 @@
+//! The one place where service errors become GraphQL errors with `extensions.code`.
+//!
+//! Resolvers convert with `.api()`; async-graphql's own errors (malformed queries, wrong
+//! variable types, unknown enum values) carry no code and get `BAD_USER_INPUT` in the HTTP
+//! layer. A database error is logged with its cause and an error id; the client gets only
+//! `INTERNAL` and that id.
+
+use async_graphql::ErrorExtensions;
+
+use crate::error::Error;
+
+pub fn to_graphql(err: &Error) -> async_graphql::Error {
+    let code = err.code();
+    let message = match err {
+        Error::Db(cause) => {
+            let error_id = uuid::Uuid::now_v7();
+            tracing::error!(%error_id, error = %cause, "internal error");
+            return async_graphql::Error::new(format!(
+                "internal error; quote error id {error_id} to the administrator"
+            ))
+            .extend_with(|_, e| {
+                e.set("code", code);
+                e.set("errorId", error_id.to_string());
+            });
+        }
+        other => other.to_string(),
+    };
+    async_graphql::Error::new(message).extend_with(|_, e| {
+        e.set("code", code);
+        if let Error::Invalid { field, .. } = err {
+            e.set("field", field.as_str());
+        }
+    })
+}
+
+/// `.api()` turns a service result into a resolver result.
+pub trait Api<T> {
+    fn api(self) -> async_graphql::Result<T>;
+}
+
+impl<T> Api<T> for Result<T, Error> {
+    fn api(self) -> async_graphql::Result<T> {
+        self.map_err(|e| to_graphql(&e))
+    }
+}
+
+impl<T> Api<T> for Result<T, std::sync::Arc<Error>> {
+    fn api(self) -> async_graphql::Result<T> {
+        self.map_err(|e| to_graphql(&e))
+    }
+}

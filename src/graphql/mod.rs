@@ -1,0 +1,72 @@
+//! The GraphQL edge: schema, resolvers, API types and dataloaders. Resolvers are thin: read the
+//! context, call one service function, convert the result.
+
+pub mod connection;
+pub mod enums;
+pub mod error;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod scalars;
+pub mod types;
+
+use std::sync::Arc;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, EmptySubscription, Schema};
+
+use crate::config::Settings;
+use crate::domain::Actor;
+use crate::error::Error;
+use crate::store::Db;
+use error::to_graphql;
+use loaders::Loaders;
+
+pub type RegistrySchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+
+/// The schema, without data: the HTTP layer adds a [`RequestState`] and loaders to each
+/// request, so the SDL can be printed with no database at all.
+pub fn build_schema() -> RegistrySchema {
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription).finish()
+}
+
+/// The SDL as `schema/schema.graphql` holds it.
+pub fn sdl() -> String {
+    build_schema().sdl()
+}
+
+/// What every resolver may need: the database, the settings, and who is asking.
+#[derive(Clone)]
+pub struct RequestState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub actor: Option<Actor>,
+}
+
+impl RequestState {
+    /// The request data for one GraphQL request: this state and fresh dataloaders (a
+    /// loader's cache must not outlive the request, or it would serve stale rows).
+    pub fn into_request(self, request: async_graphql::Request) -> async_graphql::Request {
+        let loaders = DataLoader::new(Loaders::new(self.db.clone()), tokio::spawn);
+        request.data(self).data(loaders)
+    }
+}
+
+pub(crate) fn state<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a RequestState> {
+    ctx.data::<RequestState>()
+}
+
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DataLoader<Loaders>> {
+    ctx.data::<DataLoader<Loaders>>()
+}
+
+/// The authenticated actor and the database, or `UNAUTHENTICATED`.
+pub(crate) fn viewer<'a>(ctx: &Context<'a>) -> async_graphql::Result<(&'a Actor, &'a Db)> {
+    let state = state(ctx)?;
+    match &state.actor {
+        Some(actor) => Ok((actor, &state.db)),
+        None => Err(to_graphql(&Error::Unauthenticated(
+            "send Authorization: Bearer TOKEN (or use the login mutation)".to_owned(),
+        ))),
+    }
+}

@@ -1,0 +1,221 @@
+//! Queries. Every one needs an authenticated actor; the service decides what its role may read.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, InputObject, Object, Result};
+use uuid::Uuid;
+
+use super::connection::{Counter, Paged, page_request};
+use super::enums::{Area, CountDimension, DesignationKind, Level, ReservePool, Stage, to_domain};
+use super::error::Api;
+use super::scalars::Date;
+use super::types::{
+    AuditEvent, AuditEventConnection, CountRow, School, SchoolConnection, Teacher,
+    TeacherConnection, User,
+};
+use super::viewer;
+use crate::domain::{Permission, rules};
+use crate::error::Error;
+use crate::service::{self, counts::CountRequest, require};
+use crate::store::{
+    counts::CountFilter as StoreCountFilter, teacher::TeacherFilter as StoreFilter,
+};
+
+/// Filters for `teachers`; the given ones combine with AND.
+#[derive(InputObject, Default)]
+pub struct TeacherFilter {
+    /// Teachers of this school.
+    pub school_id: Option<Uuid>,
+    /// Teachers of schools in this township.
+    pub township: Option<String>,
+    /// Teachers of this stage.
+    pub stage: Option<Stage>,
+    /// Teachers of this subject.
+    pub subject: Option<String>,
+    /// Teachers whose name contains this text.
+    pub name_contains: Option<String>,
+    /// The teacher with this staff number.
+    pub staff_no: Option<String>,
+    /// With `minLevel` and `inForceOn`: holding a designation of this kind.
+    pub designation_kind: Option<DesignationKind>,
+    /// With `designationKind` and `inForceOn`: holding a designation at this level or above.
+    pub min_level: Option<Level>,
+    /// With `designationKind` and `minLevel`: holding a designation in force on this day.
+    pub in_force_on: Option<Date>,
+    /// Teachers with an entry in this reserve pool that has not been left.
+    pub reserve_pool: Option<ReservePool>,
+    /// Teachers employed on this day.
+    pub employed_on: Option<Date>,
+}
+
+impl From<TeacherFilter> for StoreFilter {
+    fn from(f: TeacherFilter) -> Self {
+        StoreFilter {
+            school_id: f.school_id,
+            township: f.township.map(|t| t.trim().to_owned()),
+            stage: f.stage.map(Into::into),
+            subject: f.subject.map(|s| s.trim().to_owned()),
+            name_contains: f
+                .name_contains
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
+            staff_no: f.staff_no.map(|s| s.trim().to_owned()),
+            designation_kind: f.designation_kind.map(Into::into),
+            min_level: f.min_level.map(Into::into),
+            in_force_on: f.in_force_on.map(|d| d.0),
+            reserve_pool: f.reserve_pool.map(Into::into),
+            employed_on: f.employed_on.map(|d| d.0),
+        }
+    }
+}
+
+/// Which teachers a count considers; the given filters combine with AND.
+#[derive(InputObject, Default)]
+pub struct CountFilter {
+    /// Only this school.
+    pub school_id: Option<Uuid>,
+    /// Only schools in this township.
+    pub township: Option<String>,
+    /// Only this stage.
+    pub stage: Option<Stage>,
+    /// Only urban or only rural schools.
+    pub area: Option<Area>,
+    /// Only this subject.
+    pub subject: Option<String>,
+}
+
+impl From<CountFilter> for StoreCountFilter {
+    fn from(f: CountFilter) -> Self {
+        StoreCountFilter {
+            school_id: f.school_id,
+            township: f.township.map(|t| t.trim().to_owned()),
+            stage: f.stage.map(Into::into),
+            area: f.area.map(Into::into),
+            subject: f.subject.map(|s| s.trim().to_owned()),
+        }
+    }
+}
+
+/// The root of every read.
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// The user the bearer token belongs to.
+    async fn me(&self, ctx: &Context<'_>) -> Result<User> {
+        let (actor, db) = viewer(ctx)?;
+        service::auth::users_by_ids(db, &[actor.user_id])
+            .await
+            .api()?
+            .into_iter()
+            .next()
+            .map(User)
+            .ok_or_else(|| super::error::to_graphql(&Error::NotFound("user")))
+    }
+
+    /// One school, or null.
+    async fn school(&self, ctx: &Context<'_>, id: Uuid) -> Result<Option<School>> {
+        let (actor, db) = viewer(ctx)?;
+        require(actor, Permission::ReadRegistry).api()?;
+        Ok(service::schools::school(db, id).await.api()?.map(School))
+    }
+
+    /// Schools in the order they were registered.
+    async fn schools(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "Some(50)")] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<SchoolConnection> {
+        let (actor, db) = viewer(ctx)?;
+        require(actor, Permission::ReadRegistry).api()?;
+        let req = page_request(first.unwrap_or(50), after.as_deref()).api()?;
+        let page = service::schools::schools(db, req).await.api()?;
+        let db = db.clone();
+        let counter: Counter = Arc::new(move || {
+            let db = db.clone();
+            Box::pin(async move { service::schools::school_count(&db).await })
+        });
+        Ok(SchoolConnection(Paged::new(page, School, counter)))
+    }
+
+    /// One teacher, or null.
+    async fn teacher(&self, ctx: &Context<'_>, id: Uuid) -> Result<Option<Teacher>> {
+        let (actor, db) = viewer(ctx)?;
+        require(actor, Permission::ReadRegistry).api()?;
+        Ok(service::teachers::teacher(db, id).await.api()?.map(Teacher))
+    }
+
+    /// Teachers the filter keeps, in the order they were registered.
+    async fn teachers(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TeacherFilter>,
+        #[graphql(default_with = "Some(50)")] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<TeacherConnection> {
+        let (actor, db) = viewer(ctx)?;
+        require(actor, Permission::ReadRegistry).api()?;
+        let req = page_request(first.unwrap_or(50), after.as_deref()).api()?;
+        let filter: StoreFilter = filter.unwrap_or_default().into();
+        let page = service::teachers::teachers(db, &filter, req).await.api()?;
+        let db = db.clone();
+        let counter: Counter = Arc::new(move || {
+            let (db, filter) = (db.clone(), filter.clone());
+            Box::pin(async move { service::teachers::teacher_count(&db, &filter).await })
+        });
+        Ok(TeacherConnection(Paged::new(page, Teacher, counter)))
+    }
+
+    /// Key teachers on `asOf` (default today), each person counted once (counting rules 1–4):
+    /// employed, holding a designation in force at `minLevel` or above of one of `kinds` (default
+    /// the whole family), grouped by `groupBy` (by level or kind: in their top designation's
+    /// group). Groups with no one are left out; no `groupBy` gives one row with the total.
+    async fn key_teacher_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] group_by: Vec<CountDimension>,
+        #[graphql(default_with = "Some(Level::County)")] min_level: Option<Level>,
+        kinds: Option<Vec<DesignationKind>>,
+        as_of: Option<Date>,
+        filter: Option<CountFilter>,
+    ) -> Result<Vec<CountRow>> {
+        let (actor, db) = viewer(ctx)?;
+        let req = CountRequest {
+            group_by: to_domain(&group_by),
+            min_level: min_level.unwrap_or(Level::County).into(),
+            kinds: kinds.map(|k| to_domain(&k)),
+            as_of: as_of.map_or_else(rules::today, |d| d.0),
+            filter: filter.unwrap_or_default().into(),
+        };
+        let rows = service::counts::key_teacher_counts(db, actor, req)
+            .await
+            .api()?;
+        Ok(rows.into_iter().map(CountRow::from).collect())
+    }
+
+    /// The audit trail, newest first (ADMIN only).
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "Some(50)")] first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<AuditEventConnection> {
+        let (actor, db) = viewer(ctx)?;
+        let req = page_request(first.unwrap_or(50), after.as_deref()).api()?;
+        let page = service::audit::events(db, actor, req).await.api()?;
+        let db = db.clone();
+        let counter: Counter = Arc::new(move || {
+            let db = db.clone();
+            Box::pin(async move { service::audit::count(&db).await })
+        });
+        Ok(AuditEventConnection(Paged::new(page, AuditEvent, counter)))
+    }
+
+    /// The subject reference list (学科), in its order.
+    async fn subjects(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        let (actor, db) = viewer(ctx)?;
+        require(actor, Permission::ReadRegistry).api()?;
+        service::schools::subjects(db).await.api()
+    }
+}

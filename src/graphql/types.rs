@@ -1,0 +1,448 @@
+//! The API's object types, built from store rows. The database layout is not the API: each
+//! type wraps a row and decides what to show, masking personal data for roles that may not
+//! see it.
+
+use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::connection::connection;
+use super::enums::{Area, DesignationKind, Education, Gender, Level, ReservePool, Role, Stage};
+use super::error::Api;
+use super::loaders::{DesignationsOf, EnrollmentsOf, ReserveEntriesOf, SchoolId, TeacherId};
+use super::scalars::Date;
+use super::{loaders, viewer};
+use crate::domain::{self, Permission, id_number::mask, rules};
+use crate::error::Error;
+use crate::service::schools as school_service;
+use crate::store::{audit, designation, enrollment, reserve_entry, school, teacher, user};
+
+/// A stored code or rank that no longer parses is a broken database, not bad input.
+fn stored<T>(r: std::result::Result<T, domain::Invalid>) -> Result<T> {
+    r.map_err(|e| Error::Db(sea_orm::DbErr::Type(e.0))).api()
+}
+
+pub(crate) async fn load_school(ctx: &Context<'_>, id: Uuid) -> Result<School> {
+    loaders(ctx)?
+        .load_one(SchoolId(id))
+        .await
+        .api()?
+        .map(School)
+        .ok_or_else(|| super::error::to_graphql(&Error::NotFound("school")))
+}
+
+pub(crate) async fn load_teacher(ctx: &Context<'_>, id: Uuid) -> Result<Teacher> {
+    loaders(ctx)?
+        .load_one(TeacherId(id))
+        .await
+        .api()?
+        .map(Teacher)
+        .ok_or_else(|| super::error::to_graphql(&Error::NotFound("teacher")))
+}
+
+/// A school (学校).
+#[derive(Clone)]
+pub struct School(pub school::Model);
+
+#[Object]
+impl School {
+    /// Identifier.
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    /// Name, unique in the registry (校名).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Township (乡镇).
+    async fn township(&self) -> &str {
+        &self.0.township
+    }
+    /// Urban or rural (城区/农村).
+    async fn area(&self) -> Result<Area> {
+        Ok(stored(domain::Area::from_code(&self.0.area))?.into())
+    }
+    /// Stages taught (学段); a nine-year school teaches both.
+    async fn stages(&self) -> Vec<Stage> {
+        school_service::stages(&self.0)
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+    /// Enrollment figures (在校生数), newest school year first.
+    async fn enrollments(&self, ctx: &Context<'_>) -> Result<Vec<Enrollment>> {
+        let rows = loaders(ctx)?
+            .load_one(EnrollmentsOf(self.0.id))
+            .await
+            .api()?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(Enrollment)
+            .collect())
+    }
+}
+
+/// Students of one school, stage and school year (在校生数).
+#[derive(Clone)]
+pub struct Enrollment(pub enrollment::Model);
+
+#[Object]
+impl Enrollment {
+    /// The school.
+    async fn school(&self, ctx: &Context<'_>) -> Result<School> {
+        load_school(ctx, self.0.school_id).await
+    }
+    /// The calendar year the school year starts in (2024 = the 2024–2025 school year).
+    async fn school_year(&self) -> i32 {
+        self.0.school_year
+    }
+    /// Stage.
+    async fn stage(&self) -> Result<Stage> {
+        Ok(stored(domain::Stage::from_code(&self.0.stage))?.into())
+    }
+    /// Number of students.
+    async fn students(&self) -> i32 {
+        self.0.students
+    }
+}
+
+/// A teacher (教师).
+#[derive(Clone)]
+pub struct Teacher(pub teacher::Model);
+
+fn may_see_personal_data(ctx: &Context<'_>) -> Result<bool> {
+    Ok(viewer(ctx)?.0.can(Permission::ReadPersonalData))
+}
+
+#[Object]
+impl Teacher {
+    /// Identifier.
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    /// Staff number (工号), unique in the registry.
+    async fn staff_no(&self) -> &str {
+        &self.0.staff_no
+    }
+    /// Name (姓名).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Gender (性别).
+    async fn gender(&self) -> Result<Gender> {
+        Ok(stored(domain::Gender::from_code(&self.0.gender))?.into())
+    }
+    /// Birth date (出生日期); null for roles other than ADMIN and HR, since it is personal
+    /// data and would also undo the ID number's masking.
+    async fn birth_date(&self, ctx: &Context<'_>) -> Result<Option<Date>> {
+        Ok(if may_see_personal_data(ctx)? {
+            self.0.birth_date.map(Date)
+        } else {
+            None
+        })
+    }
+    /// Resident ID number (身份证号); masked (first 6 and last 4 characters kept) for roles
+    /// other than ADMIN and HR.
+    async fn id_number(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let full = may_see_personal_data(ctx)?;
+        Ok(self
+            .0
+            .id_number
+            .as_deref()
+            .map(|n| if full { n.to_owned() } else { mask(n) }))
+    }
+    /// The school the teacher works at.
+    async fn school(&self, ctx: &Context<'_>) -> Result<School> {
+        load_school(ctx, self.0.school_id).await
+    }
+    /// Stage taught (学段).
+    async fn stage(&self) -> Result<Stage> {
+        Ok(stored(domain::Stage::from_code(&self.0.stage))?.into())
+    }
+    /// Subject taught (学科), from the reference list.
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    /// Highest education (学历).
+    async fn education(&self) -> Result<Education> {
+        Ok(stored(domain::Education::from_rank(self.0.education))?.into())
+    }
+    /// First day of employment, if known.
+    async fn hired_on(&self) -> Option<Date> {
+        self.0.hired_on.map(Date)
+    }
+    /// Day of departure: employed up to the day before.
+    async fn left_on(&self) -> Option<Date> {
+        self.0.left_on.map(Date)
+    }
+    /// Why the teacher left, as recorded.
+    async fn leave_reason(&self) -> Option<&str> {
+        self.0.leave_reason.as_deref()
+    }
+    /// Every designation ever awarded, oldest first, revoked and expired ones included.
+    async fn designations(&self, ctx: &Context<'_>) -> Result<Vec<Designation>> {
+        let rows = loaders(ctx)?
+            .load_one(DesignationsOf(self.0.id))
+            .await
+            .api()?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(Designation)
+            .collect())
+    }
+    /// The highest designation in force on `asOf` (default today) at any level: highest level
+    /// first, then highest kind. Null when none is in force.
+    async fn top_designation(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+    ) -> Result<Option<Designation>> {
+        let d = as_of.map_or_else(rules::today, |d| d.0);
+        let rows = loaders(ctx)?
+            .load_one(DesignationsOf(self.0.id))
+            .await
+            .api()?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|x| rules::designation_in_force_on(x.awarded_on, x.expires_on, x.revoked_on, d))
+            .max_by_key(|x| (x.level, x.kind))
+            .map(Designation))
+    }
+    /// Reserve-pool entries, oldest first.
+    async fn reserve_entries(&self, ctx: &Context<'_>) -> Result<Vec<ReserveEntry>> {
+        let rows = loaders(ctx)?
+            .load_one(ReserveEntriesOf(self.0.id))
+            .await
+            .api()?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(ReserveEntry)
+            .collect())
+    }
+}
+
+/// A designation (称号): key teacher, subject leader or master teacher at a level.
+#[derive(Clone)]
+pub struct Designation(pub designation::Model);
+
+#[Object]
+impl Designation {
+    /// Identifier.
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    /// The teacher who holds it.
+    async fn teacher(&self, ctx: &Context<'_>) -> Result<Teacher> {
+        load_teacher(ctx, self.0.teacher_id).await
+    }
+    /// Kind (骨干教师 / 学科带头人 / 名师).
+    async fn kind(&self) -> Result<DesignationKind> {
+        Ok(stored(domain::DesignationKind::from_rank(self.0.kind))?.into())
+    }
+    /// Level (级别).
+    async fn level(&self) -> Result<Level> {
+        Ok(stored(domain::Level::from_rank(self.0.level))?.into())
+    }
+    /// Subject named on the certificate, if any.
+    async fn subject(&self) -> Option<&str> {
+        self.0.subject.as_deref()
+    }
+    /// Selection batch (评选批次), e.g. 2024年县级骨干教师评选.
+    async fn batch(&self) -> Option<&str> {
+        self.0.batch.as_deref()
+    }
+    /// Day awarded: in force from this day.
+    async fn awarded_on(&self) -> Date {
+        Date(self.0.awarded_on)
+    }
+    /// Last day in force, if it expires.
+    async fn expires_on(&self) -> Option<Date> {
+        self.0.expires_on.map(Date)
+    }
+    /// Day revoked (撤销): no longer in force from this day.
+    async fn revoked_on(&self) -> Option<Date> {
+        self.0.revoked_on.map(Date)
+    }
+    /// Why it was revoked.
+    async fn revoke_reason(&self) -> Option<&str> {
+        self.0.revoke_reason.as_deref()
+    }
+    /// Certificate number (证书编号), unique when given.
+    async fn certificate_no(&self) -> Option<&str> {
+        self.0.certificate_no.as_deref()
+    }
+    /// Whether it is in force on `asOf` (default today): awarded, not expired, not revoked.
+    async fn in_force(&self, as_of: Option<Date>) -> bool {
+        let d = as_of.map_or_else(rules::today, |d| d.0);
+        rules::designation_in_force_on(self.0.awarded_on, self.0.expires_on, self.0.revoked_on, d)
+    }
+}
+
+/// A stay in a reserve pool (后备库).
+#[derive(Clone)]
+pub struct ReserveEntry(pub reserve_entry::Model);
+
+#[Object]
+impl ReserveEntry {
+    /// Identifier.
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    /// The teacher in the pool.
+    async fn teacher(&self, ctx: &Context<'_>) -> Result<Teacher> {
+        load_teacher(ctx, self.0.teacher_id).await
+    }
+    /// Which pool.
+    async fn pool(&self) -> Result<ReservePool> {
+        Ok(stored(domain::ReservePool::from_code(&self.0.pool))?.into())
+    }
+    /// Day entered.
+    async fn entered_on(&self) -> Date {
+        Date(self.0.entered_on)
+    }
+    /// Day left, if the teacher has left the pool.
+    async fn left_on(&self) -> Option<Date> {
+        self.0.left_on.map(Date)
+    }
+}
+
+/// A user of the service.
+#[derive(Clone)]
+pub struct User(pub user::Model);
+
+#[Object]
+impl User {
+    /// Identifier.
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    /// Login name.
+    async fn username(&self) -> &str {
+        &self.0.username
+    }
+    /// Role, which decides what the user may read and change.
+    async fn role(&self) -> Result<Role> {
+        Ok(stored(domain::Role::from_code(&self.0.role))?.into())
+    }
+    /// The teacher this user is (studio hosts), if linked.
+    async fn teacher(&self, ctx: &Context<'_>) -> Result<Option<Teacher>> {
+        match self.0.teacher_id {
+            Some(id) => load_teacher(ctx, id).await.map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// A new user and its first bearer token (shown only this once).
+#[derive(SimpleObject)]
+pub struct CreatedUser {
+    /// The user.
+    pub user: User,
+    /// Bearer token for the user; it does not expire until revoked.
+    pub token: String,
+}
+
+/// A logged-in session.
+#[derive(SimpleObject)]
+pub struct Session {
+    /// Bearer token; it expires after the configured lifetime.
+    pub token: String,
+    /// Who logged in.
+    pub user: User,
+}
+
+/// One group of key teachers. Dimensions not grouped by are null.
+#[derive(SimpleObject, Clone)]
+#[graphql(complex)]
+pub struct CountRow {
+    /// Level of the group's top designation (grouped by LEVEL).
+    pub level: Option<Level>,
+    /// Kind of the group's top designation (grouped by KIND).
+    pub kind: Option<DesignationKind>,
+    /// Subject (grouped by SUBJECT).
+    pub subject: Option<String>,
+    #[graphql(skip)]
+    pub school_id: Option<Uuid>,
+    /// Township (grouped by TOWNSHIP).
+    pub township: Option<String>,
+    /// Stage (grouped by STAGE).
+    pub stage: Option<Stage>,
+    /// Area (grouped by AREA).
+    pub area: Option<Area>,
+    /// Gender (grouped by GENDER).
+    pub gender: Option<Gender>,
+    /// Distinct teachers in the group.
+    pub count: i32,
+}
+
+#[ComplexObject]
+impl CountRow {
+    /// School (grouped by SCHOOL).
+    async fn school(&self, ctx: &Context<'_>) -> Result<Option<School>> {
+        match self.school_id {
+            Some(id) => load_school(ctx, id).await.map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+impl From<crate::store::counts::CountRow> for CountRow {
+    fn from(r: crate::store::counts::CountRow) -> Self {
+        CountRow {
+            level: r.level.map(Into::into),
+            kind: r.kind.map(Into::into),
+            subject: r.subject,
+            school_id: r.school_id,
+            township: r.township,
+            stage: r.stage.map(Into::into),
+            area: r.area.map(Into::into),
+            gender: r.gender.map(Into::into),
+            count: i32::try_from(r.count).unwrap_or(i32::MAX),
+        }
+    }
+}
+
+/// One successful change, as the audit trail keeps it.
+#[derive(Clone)]
+pub struct AuditEvent(pub audit::Model);
+
+#[Object]
+impl AuditEvent {
+    /// Identifier.
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    /// When it happened.
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+    /// Username of who did it (`system` for the first start and command-line setup).
+    async fn actor(&self) -> &str {
+        &self.0.actor
+    }
+    /// The mutation's name, e.g. `createTeacher`.
+    async fn operation(&self) -> &str {
+        &self.0.operation
+    }
+    /// The record it changed.
+    async fn entity_id(&self) -> Option<Uuid> {
+        self.0.entity_id
+    }
+    /// What changed, as JSON (before/after for corrections; personal data only as "changed").
+    async fn details(&self) -> Option<&str> {
+        self.0.details.as_deref()
+    }
+}
+
+connection!(SchoolConnection, SchoolEdge, School, "schools");
+connection!(TeacherConnection, TeacherEdge, Teacher, "teachers");
+connection!(
+    AuditEventConnection,
+    AuditEventEdge,
+    AuditEvent,
+    "audit events"
+);

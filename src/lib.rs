@@ -1,0 +1,19 @@
+//! teacher-registry: a county education bureau's registry of teachers, master-teacher studios
+//! and mentoring, served as GraphQL.
+//!
+//! Module map (dependencies run downwards only):
+//! - [`cli`], [`http`], [`graphql`]: the edges — command line, HTTP routes, GraphQL schema.
+//! - [`service`]: use cases; permission checks, one transaction per mutation, audit events.
+//! - [`store`]: sea-orm entities and every SQL query, for SQLite and PostgreSQL alike.
+//! - [`domain`]: the rules — enums, parsed inputs, date rules, the role matrix. No I/O.
+//! - [`config`]: the one place that reads flags and environment variables.
+//! - [`error`]: the service error and its mapping to the contract's codes.
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod service;
+pub mod store;

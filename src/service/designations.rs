@@ -1,0 +1,146 @@
+//! Awarding and revoking designations (称号).
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::teachers::check_subject;
+use super::{found, record, require};
+use crate::domain::{Actor, DesignationKind, Label, Level, Permission, SubjectName};
+use crate::error::{Error, Result};
+use crate::store::{Db, designation, teacher};
+
+/// A designation to award.
+#[derive(Debug, Clone)]
+pub struct NewDesignation {
+    pub teacher_id: Uuid,
+    pub kind: DesignationKind,
+    pub level: Level,
+    pub subject: Option<SubjectName>,
+    pub batch: Option<Label>,
+    pub awarded_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+    pub certificate_no: Option<Label>,
+}
+
+pub async fn award(db: &Db, actor: &Actor, input: NewDesignation) -> Result<designation::Model> {
+    require(actor, Permission::WriteRegistry)?;
+    if let Some(expires) = input.expires_on
+        && expires < input.awarded_on
+    {
+        return Err(Error::invalid("expiresOn", "must not be before awardedOn"));
+    }
+    let tx = db.begin().await?;
+    let teacher = found(
+        teacher::Entity::find_by_id(input.teacher_id)
+            .one(&tx)
+            .await?,
+        "teacher",
+    )?;
+    if let Some(left) = teacher.left_on
+        && input.awarded_on >= left
+    {
+        return Err(Error::Conflict(format!(
+            "{} left on {left} and cannot be awarded a designation after that",
+            teacher.name
+        )));
+    }
+    if let Some(subject) = &input.subject {
+        check_subject(&tx, "subject", subject).await?;
+    }
+    if let Some(cert) = &input.certificate_no
+        && designation::by_certificate_no(&tx, cert.as_str())
+            .await?
+            .is_some()
+    {
+        return Err(Error::Conflict(format!(
+            "certificate number {} is already recorded",
+            cert.as_str()
+        )));
+    }
+    let duplicate = designation::Entity::find()
+        .filter(designation::Column::TeacherId.eq(teacher.id))
+        .filter(designation::Column::Kind.eq(input.kind.rank()))
+        .filter(designation::Column::Level.eq(input.level.rank()))
+        .filter(designation::Column::AwardedOn.eq(input.awarded_on))
+        .one(&tx)
+        .await?;
+    if duplicate.is_some() {
+        return Err(Error::Conflict(format!(
+            "{} already holds this {} {} designation awarded on {}",
+            teacher.name, input.level, input.kind, input.awarded_on
+        )));
+    }
+    let model = designation::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        teacher_id: Set(teacher.id),
+        kind: Set(input.kind.rank()),
+        level: Set(input.level.rank()),
+        subject: Set(input.subject.map(SubjectName::into_string)),
+        batch: Set(input.batch.map(Label::into_string)),
+        awarded_on: Set(input.awarded_on),
+        expires_on: Set(input.expires_on),
+        revoked_on: Set(None),
+        revoke_reason: Set(None),
+        certificate_no: Set(input.certificate_no.map(Label::into_string)),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&tx)
+    .await?;
+    record(
+        &tx,
+        actor,
+        "awardDesignation",
+        model.id,
+        json!({
+            "teacherId": teacher.id, "kind": input.kind.code(), "level": input.level.code(),
+            "awardedOn": model.awarded_on, "expiresOn": model.expires_on, "batch": model.batch,
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+/// Revokes a designation (撤销): in force up to the day before `revoked_on`.
+pub async fn revoke(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    revoked_on: NaiveDate,
+    reason: Label,
+) -> Result<designation::Model> {
+    require(actor, Permission::WriteRegistry)?;
+    let tx = db.begin().await?;
+    let before = found(designation::by_id(&tx, id).await?, "designation")?;
+    if let Some(on) = before.revoked_on {
+        return Err(Error::Conflict(format!(
+            "the designation was already revoked on {on}"
+        )));
+    }
+    if revoked_on < before.awarded_on {
+        return Err(Error::invalid(
+            "revokedOn",
+            format!("must not be before the award on {}", before.awarded_on),
+        ));
+    }
+    let mut active = before.into_active_model();
+    active.revoked_on = Set(Some(revoked_on));
+    active.revoke_reason = Set(Some(reason.into_string()));
+    let after = active.update(&tx).await?;
+    record(
+        &tx,
+        actor,
+        "revokeDesignation",
+        id,
+        json!({ "revokedOn": revoked_on, "reason": after.revoke_reason }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn designation(db: &Db, id: Uuid) -> Result<Option<designation::Model>> {
+    Ok(designation::by_id(&db.read, id).await?)
+}

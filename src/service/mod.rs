@@ -1,0 +1,52 @@
+//! Use cases. Each mutation checks the actor's permission, opens one write transaction, checks
+//! the rules, writes, records its audit event and commits — or writes nothing. Reads go to the
+//! read handle. Nothing here knows about GraphQL or HTTP, so the command line and imports go
+//! through the same rules.
+
+pub mod audit;
+pub mod auth;
+pub mod counts;
+pub mod designations;
+pub mod reserve;
+pub mod schools;
+pub mod teachers;
+
+use sea_orm::ConnectionTrait;
+use uuid::Uuid;
+
+use crate::domain::{Actor, Permission};
+use crate::error::{Error, Result};
+use crate::store::audit as audit_store;
+
+/// Refuses unless the actor's role allows `permission`.
+pub fn require(actor: &Actor, permission: Permission) -> Result<()> {
+    if actor.can(permission) {
+        Ok(())
+    } else {
+        Err(Error::forbidden())
+    }
+}
+
+/// Records the audit event of a mutation inside its transaction.
+pub(crate) async fn record(
+    tx: &impl ConnectionTrait,
+    actor: &Actor,
+    operation: &str,
+    entity_id: Uuid,
+    details: serde_json::Value,
+) -> Result<()> {
+    audit_store::record(
+        tx,
+        &actor.username,
+        operation,
+        Some(entity_id),
+        Some(details.to_string()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The record or `NOT_FOUND`.
+pub(crate) fn found<T>(row: Option<T>, what: &'static str) -> Result<T> {
+    row.ok_or(Error::NotFound(what))
+}

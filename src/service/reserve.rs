@@ -1,0 +1,98 @@
+//! Reserve pools (后备库): entering and leaving them.
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{found, record, require};
+use crate::domain::{Actor, Permission, ReservePool};
+use crate::error::{Error, Result};
+use crate::store::{Db, reserve_entry, teacher};
+
+pub async fn enter(
+    db: &Db,
+    actor: &Actor,
+    teacher_id: Uuid,
+    pool: ReservePool,
+    entered_on: NaiveDate,
+) -> Result<reserve_entry::Model> {
+    require(actor, Permission::WriteRegistry)?;
+    let tx = db.begin().await?;
+    let teacher = found(
+        teacher::Entity::find_by_id(teacher_id).one(&tx).await?,
+        "teacher",
+    )?;
+    if let Some(left) = teacher.left_on
+        && entered_on >= left
+    {
+        return Err(Error::Conflict(format!(
+            "{} left on {left} and cannot enter a reserve pool after that",
+            teacher.name
+        )));
+    }
+    if let Some(open) = reserve_entry::open_entry(&tx, teacher_id, pool.code()).await? {
+        return Err(Error::Conflict(format!(
+            "{} is already in the {pool} reserve pool since {}",
+            teacher.name, open.entered_on
+        )));
+    }
+    let model = reserve_entry::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        teacher_id: Set(teacher_id),
+        pool: Set(pool.code().to_owned()),
+        entered_on: Set(entered_on),
+        left_on: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&tx)
+    .await?;
+    record(
+        &tx,
+        actor,
+        "enterReservePool",
+        model.id,
+        json!({ "teacherId": teacher_id, "pool": pool.code(), "enteredOn": entered_on }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+pub async fn leave(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    left_on: NaiveDate,
+) -> Result<reserve_entry::Model> {
+    require(actor, Permission::WriteRegistry)?;
+    let tx = db.begin().await?;
+    let before = found(
+        reserve_entry::Entity::find_by_id(id).one(&tx).await?,
+        "reserve entry",
+    )?;
+    if let Some(left) = before.left_on {
+        return Err(Error::Conflict(format!(
+            "the entry was already left on {left}"
+        )));
+    }
+    if left_on < before.entered_on {
+        return Err(Error::invalid(
+            "leftOn",
+            format!("must not be before the entry on {}", before.entered_on),
+        ));
+    }
+    let mut active = before.into_active_model();
+    active.left_on = Set(Some(left_on));
+    let after = active.update(&tx).await?;
+    record(
+        &tx,
+        actor,
+        "leaveReservePool",
+        id,
+        json!({ "leftOn": left_on }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}

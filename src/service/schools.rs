@@ -1,0 +1,175 @@
+//! Schools and their enrollments.
+
+use chrono::Utc;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{found, record, require};
+use crate::domain::{Actor, Area, Label, Permission, Stage};
+use crate::error::{Error, Result};
+use crate::store::page::{Page, PageRequest};
+use crate::store::{Db, enrollment, school};
+
+/// A school to register.
+#[derive(Debug, Clone)]
+pub struct NewSchool {
+    pub name: Label,
+    pub township: Label,
+    pub area: Area,
+    /// Not empty; duplicates ignored.
+    pub stages: Vec<Stage>,
+}
+
+pub fn teaches(school: &school::Model, stage: Stage) -> bool {
+    match stage {
+        Stage::Primary => school.has_primary,
+        Stage::Junior => school.has_junior,
+    }
+}
+
+pub fn stages(school: &school::Model) -> Vec<Stage> {
+    Stage::ALL
+        .iter()
+        .copied()
+        .filter(|s| teaches(school, *s))
+        .collect()
+}
+
+pub async fn create_school(db: &Db, actor: &Actor, input: NewSchool) -> Result<school::Model> {
+    require(actor, Permission::WriteRegistry)?;
+    if input.stages.is_empty() {
+        return Err(Error::invalid(
+            "stages",
+            "a school teaches at least one stage",
+        ));
+    }
+    let tx = db.begin().await?;
+    if school::by_name(&tx, input.name.as_str()).await?.is_some() {
+        return Err(Error::Conflict(format!(
+            "a school named {} already exists",
+            input.name.as_str()
+        )));
+    }
+    let model = school::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(input.name.into_string()),
+        township: Set(input.township.into_string()),
+        area: Set(input.area.code().to_owned()),
+        has_primary: Set(input.stages.contains(&Stage::Primary)),
+        has_junior: Set(input.stages.contains(&Stage::Junior)),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&tx)
+    .await?;
+    record(
+        &tx,
+        actor,
+        "createSchool",
+        model.id,
+        json!({ "name": model.name, "township": model.township, "area": model.area }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+/// Students of one school, stage and school year.
+#[derive(Debug, Clone)]
+pub struct SetEnrollment {
+    pub school_id: Uuid,
+    /// The calendar year the school year starts in (2024 = 2024–2025).
+    pub school_year: i32,
+    pub stage: Stage,
+    pub students: i32,
+}
+
+/// Sets (creates or replaces) an enrollment figure.
+pub async fn set_enrollment(
+    db: &Db,
+    actor: &Actor,
+    input: SetEnrollment,
+) -> Result<enrollment::Model> {
+    require(actor, Permission::WriteRegistry)?;
+    if !(2000..=2100).contains(&input.school_year) {
+        return Err(Error::invalid(
+            "schoolYear",
+            "must be a year between 2000 and 2100",
+        ));
+    }
+    if input.students < 0 {
+        return Err(Error::invalid("students", "must not be negative"));
+    }
+    let tx = db.begin().await?;
+    let school = found(
+        school::Entity::find_by_id(input.school_id).one(&tx).await?,
+        "school",
+    )?;
+    if !teaches(&school, input.stage) {
+        return Err(Error::invalid(
+            "stage",
+            format!("{} does not teach the {} stage", school.name, input.stage),
+        ));
+    }
+    let before = enrollment::find(&tx, school.id, input.school_year, input.stage.code()).await?;
+    // An upsert, so two HR clerks entering the same figure at once cannot collide.
+    enrollment::Entity::insert(enrollment::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        school_id: Set(school.id),
+        school_year: Set(input.school_year),
+        stage: Set(input.stage.code().to_owned()),
+        students: Set(input.students),
+        updated_at: Set(Utc::now()),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            enrollment::Column::SchoolId,
+            enrollment::Column::SchoolYear,
+            enrollment::Column::Stage,
+        ])
+        .update_columns([enrollment::Column::Students, enrollment::Column::UpdatedAt])
+        .to_owned(),
+    )
+    .exec(&tx)
+    .await?;
+    let model = found(
+        enrollment::find(&tx, school.id, input.school_year, input.stage.code()).await?,
+        "enrollment",
+    )?;
+    record(
+        &tx,
+        actor,
+        "setEnrollment",
+        school.id,
+        json!({
+            "schoolYear": model.school_year,
+            "stage": model.stage,
+            "students": { "before": before.map(|b| b.students), "after": model.students },
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+pub async fn school(db: &Db, id: Uuid) -> Result<Option<school::Model>> {
+    Ok(school::Entity::find_by_id(id).one(&db.read).await?)
+}
+
+pub async fn schools(db: &Db, req: PageRequest) -> Result<Page<school::Model>> {
+    Ok(school::page(&db.read, req).await?)
+}
+
+pub async fn school_count(db: &Db) -> Result<u64> {
+    Ok(school::count(&db.read).await?)
+}
+
+/// The subject reference list, in its order.
+pub async fn subjects(db: &Db) -> Result<Vec<String>> {
+    Ok(crate::store::subject::all(&db.read)
+        .await?
+        .into_iter()
+        .map(|s| s.name)
+        .collect())
+}

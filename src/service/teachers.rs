@@ -1,0 +1,395 @@
+//! Registering teachers, correcting their records and recording departures.
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use super::schools::teaches;
+use super::{found, record, require};
+use crate::domain::{
+    Actor, Education, Gender, IdNumber, Label, Permission, PersonName, StaffNo, Stage, SubjectName,
+};
+use crate::error::{Error, Result};
+use crate::store::page::{Page, PageRequest};
+use crate::store::teacher::TeacherFilter;
+use crate::store::{Db, school, subject, teacher};
+
+/// A teacher to register.
+#[derive(Debug, Clone)]
+pub struct NewTeacher {
+    pub staff_no: StaffNo,
+    pub name: PersonName,
+    pub gender: Gender,
+    pub birth_date: Option<NaiveDate>,
+    pub id_number: Option<IdNumber>,
+    pub school_id: Uuid,
+    pub stage: Stage,
+    pub subject: SubjectName,
+    pub education: Education,
+    pub hired_on: Option<NaiveDate>,
+}
+
+/// Corrections to a teacher's record; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct TeacherPatch {
+    pub name: Option<PersonName>,
+    pub gender: Option<Gender>,
+    pub birth_date: Option<NaiveDate>,
+    pub id_number: Option<IdNumber>,
+    pub school_id: Option<Uuid>,
+    pub stage: Option<Stage>,
+    pub subject: Option<SubjectName>,
+    pub education: Option<Education>,
+    pub hired_on: Option<NaiveDate>,
+}
+
+/// Checks that a subject is on the reference list.
+pub(crate) async fn check_subject(
+    db: &impl ConnectionTrait,
+    field: &str,
+    subject: &SubjectName,
+) -> Result<()> {
+    if subject::exists(db, subject.as_str()).await? {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("{} is not on the subject reference list", subject.as_str()),
+        ))
+    }
+}
+
+/// The birth date the ID number carries must agree with the one given; when only the ID
+/// number is given, its birth date is the teacher's.
+fn reconcile_birth_date(
+    birth_date: Option<NaiveDate>,
+    id_number: Option<&IdNumber>,
+) -> Result<Option<NaiveDate>> {
+    match (birth_date, id_number.and_then(IdNumber::birth_date)) {
+        (Some(given), Some(carried)) if given != carried => Err(Error::invalid(
+            "idNumber",
+            format!("carries birth date {carried}, not {given}"),
+        )),
+        (given, carried) => Ok(given.or(carried)),
+    }
+}
+
+fn check_birth_date(birth_date: Option<NaiveDate>) -> Result<()> {
+    match birth_date {
+        Some(b) if b > crate::domain::rules::today() => {
+            Err(Error::invalid("birthDate", "must not be in the future"))
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn check_unique_id_number(
+    db: &impl ConnectionTrait,
+    id_number: &IdNumber,
+    except: Option<Uuid>,
+) -> Result<()> {
+    match teacher::by_id_number(db, id_number.as_str()).await? {
+        Some(other) if Some(other.id) != except => Err(Error::Conflict(format!(
+            "the ID number is already registered to staff number {}",
+            other.staff_no
+        ))),
+        _ => Ok(()),
+    }
+}
+
+async fn school_teaching(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    stage: Stage,
+) -> Result<school::Model> {
+    let school = found(
+        school::Entity::find_by_id(school_id).one(db).await?,
+        "school",
+    )?;
+    if teaches(&school, stage) {
+        Ok(school)
+    } else {
+        Err(Error::invalid(
+            "stage",
+            format!("{} does not teach the {stage} stage", school.name),
+        ))
+    }
+}
+
+pub async fn create_teacher(db: &Db, actor: &Actor, input: NewTeacher) -> Result<teacher::Model> {
+    require(actor, Permission::WriteRegistry)?;
+    let birth_date = reconcile_birth_date(input.birth_date, input.id_number.as_ref())?;
+    check_birth_date(birth_date)?;
+    let tx = db.begin().await?;
+    school_teaching(&tx, input.school_id, input.stage).await?;
+    check_subject(&tx, "subject", &input.subject).await?;
+    let staff_no = input.staff_no.into_string();
+    if teacher::by_staff_no(&tx, &staff_no).await?.is_some() {
+        return Err(Error::Conflict(format!(
+            "staff number {staff_no} is already registered"
+        )));
+    }
+    if let Some(id_number) = &input.id_number {
+        check_unique_id_number(&tx, id_number, None).await?;
+    }
+    let now = Utc::now();
+    let model = teacher::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        staff_no: Set(staff_no),
+        name: Set(input.name.into_string()),
+        gender: Set(input.gender.code().to_owned()),
+        birth_date: Set(birth_date),
+        id_number: Set(input.id_number.map(IdNumber::into_string)),
+        school_id: Set(input.school_id),
+        stage: Set(input.stage.code().to_owned()),
+        subject: Set(input.subject.into_string()),
+        education: Set(input.education.rank()),
+        hired_on: Set(input.hired_on),
+        left_on: Set(None),
+        leave_reason: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&tx)
+    .await?;
+    record(
+        &tx,
+        actor,
+        "createTeacher",
+        model.id,
+        json!({ "staffNo": model.staff_no, "name": model.name, "schoolId": model.school_id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+/// Adds `field: {before, after}` to an audit description when a value changes. Personal data
+/// is noted as changed without its values.
+fn diff(changes: &mut Map<String, Value>, field: &str, before: Value, after: Value, private: bool) {
+    if before != after {
+        let entry = if private {
+            json!("changed")
+        } else {
+            json!({ "before": before, "after": after })
+        };
+        changes.insert(field.to_owned(), entry);
+    }
+}
+
+pub async fn update_teacher(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    patch: TeacherPatch,
+) -> Result<teacher::Model> {
+    require(actor, Permission::WriteRegistry)?;
+    let tx = db.begin().await?;
+    let before = found(teacher::Entity::find_by_id(id).one(&tx).await?, "teacher")?;
+    let stage = match patch.stage {
+        Some(s) => s,
+        None => Stage::from_code(&before.stage).map_err(|e| Error::invalid("stage", e))?,
+    };
+    let school_id = patch.school_id.unwrap_or(before.school_id);
+    if patch.school_id.is_some() || patch.stage.is_some() {
+        school_teaching(&tx, school_id, stage).await?;
+    }
+    if let Some(subject) = &patch.subject {
+        check_subject(&tx, "subject", subject).await?;
+    }
+    if let Some(id_number) = &patch.id_number {
+        check_unique_id_number(&tx, id_number, Some(id)).await?;
+    }
+    let id_number_after = patch.id_number.clone().or_else(|| {
+        before
+            .id_number
+            .as_deref()
+            .and_then(|t| IdNumber::parse(t).ok())
+    });
+    // A corrected ID number brings its birth date along unless a birth date is given too.
+    let birth_date = match (patch.birth_date, &patch.id_number) {
+        (None, Some(new_id)) => new_id.birth_date(),
+        (given, _) => reconcile_birth_date(given.or(before.birth_date), id_number_after.as_ref())?,
+    };
+    check_birth_date(birth_date)?;
+    let hired_on = patch.hired_on.or(before.hired_on);
+    if let (Some(h), Some(l)) = (hired_on, before.left_on)
+        && l <= h
+    {
+        return Err(Error::invalid(
+            "hiredOn",
+            format!("must be before the departure on {l}"),
+        ));
+    }
+
+    let mut active = before.clone().into_active_model();
+    if let Some(name) = patch.name {
+        active.name = Set(name.into_string());
+    }
+    if let Some(gender) = patch.gender {
+        active.gender = Set(gender.code().to_owned());
+    }
+    active.birth_date = Set(birth_date);
+    if let Some(id_number) = patch.id_number {
+        active.id_number = Set(Some(id_number.into_string()));
+    }
+    active.school_id = Set(school_id);
+    active.stage = Set(stage.code().to_owned());
+    if let Some(subject) = patch.subject {
+        active.subject = Set(subject.into_string());
+    }
+    if let Some(education) = patch.education {
+        active.education = Set(education.rank());
+    }
+    active.hired_on = Set(hired_on);
+    active.updated_at = Set(Utc::now());
+    let after = active.update(&tx).await?;
+
+    let mut changes = Map::new();
+    diff(
+        &mut changes,
+        "name",
+        json!(before.name),
+        json!(after.name),
+        false,
+    );
+    diff(
+        &mut changes,
+        "gender",
+        json!(before.gender),
+        json!(after.gender),
+        false,
+    );
+    diff(
+        &mut changes,
+        "birthDate",
+        json!(before.birth_date),
+        json!(after.birth_date),
+        true,
+    );
+    diff(
+        &mut changes,
+        "idNumber",
+        json!(before.id_number),
+        json!(after.id_number),
+        true,
+    );
+    diff(
+        &mut changes,
+        "schoolId",
+        json!(before.school_id),
+        json!(after.school_id),
+        false,
+    );
+    diff(
+        &mut changes,
+        "stage",
+        json!(before.stage),
+        json!(after.stage),
+        false,
+    );
+    diff(
+        &mut changes,
+        "subject",
+        json!(before.subject),
+        json!(after.subject),
+        false,
+    );
+    diff(
+        &mut changes,
+        "education",
+        json!(before.education),
+        json!(after.education),
+        false,
+    );
+    diff(
+        &mut changes,
+        "hiredOn",
+        json!(before.hired_on),
+        json!(after.hired_on),
+        false,
+    );
+    record(&tx, actor, "updateTeacher", id, Value::Object(changes)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Records that a teacher left (调离/退休): employed up to the day before `left_on`.
+pub async fn record_departure(
+    db: &Db,
+    actor: &Actor,
+    teacher_id: Uuid,
+    left_on: NaiveDate,
+    reason: Option<Label>,
+) -> Result<teacher::Model> {
+    require(actor, Permission::WriteRegistry)?;
+    let tx = db.begin().await?;
+    let before = found(
+        teacher::Entity::find_by_id(teacher_id).one(&tx).await?,
+        "teacher",
+    )?;
+    if let Some(left) = before.left_on {
+        return Err(Error::Conflict(format!(
+            "the teacher's departure is already recorded on {left}"
+        )));
+    }
+    if let Some(hired) = before.hired_on
+        && left_on <= hired
+    {
+        return Err(Error::invalid(
+            "leftOn",
+            format!("must be after the hire date {hired}"),
+        ));
+    }
+    let mut active = before.into_active_model();
+    active.left_on = Set(Some(left_on));
+    active.leave_reason = Set(reason.map(Label::into_string));
+    active.updated_at = Set(Utc::now());
+    let after = active.update(&tx).await?;
+    record(
+        &tx,
+        actor,
+        "recordDeparture",
+        teacher_id,
+        json!({ "leftOn": left_on, "reason": after.leave_reason }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+pub async fn teacher(db: &Db, id: Uuid) -> Result<Option<teacher::Model>> {
+    Ok(teacher::Entity::find_by_id(id).one(&db.read).await?)
+}
+
+pub async fn teachers(
+    db: &Db,
+    filter: &TeacherFilter,
+    req: PageRequest,
+) -> Result<Page<teacher::Model>> {
+    Ok(teacher::page(&db.read, filter, req).await?)
+}
+
+pub async fn teacher_count(db: &Db, filter: &TeacherFilter) -> Result<u64> {
+    Ok(teacher::count(&db.read, filter).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn birth_date_comes_from_the_id_number_and_must_agree_with_it() {
+        let id = IdNumber::parse("11010519491231002X").unwrap();
+        let carried = NaiveDate::from_ymd_opt(1949, 12, 31);
+        assert_eq!(reconcile_birth_date(None, Some(&id)).unwrap(), carried);
+        assert_eq!(reconcile_birth_date(carried, Some(&id)).unwrap(), carried);
+        let other = NaiveDate::from_ymd_opt(1950, 1, 1);
+        assert!(matches!(
+            reconcile_birth_date(other, Some(&id)),
+            Err(Error::Invalid { field, .. }) if field == "idNumber"
+        ));
+        assert_eq!(reconcile_birth_date(other, None).unwrap(), other);
+    }
+}

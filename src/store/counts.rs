@@ -1,0 +1,169 @@
+//! `keyTeacherCounts` as one SQL aggregate (counting rules 1–4).
+//!
+//! The inner query reduces each teacher's qualifying designations (in force on D, level ≥ L,
+//! kind in the set) to one row holding the top rank `MAX(level * 10 + kind)` — highest level
+//! first, then highest kind (rule 4). Joining that to employed teachers (rule 1) and grouping by
+//! the asked dimensions then counts each person exactly once (rule 3), in the database.
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SimpleExpr};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, QueryResult};
+use uuid::Uuid;
+
+use super::{designation, school, teacher};
+use crate::domain::{Area, CountDimension, DesignationKind, Gender, Invalid, Level, Stage};
+
+/// Which teachers a count considers, beyond the rules.
+#[derive(Debug, Clone, Default)]
+pub struct CountFilter {
+    pub school_id: Option<Uuid>,
+    pub township: Option<String>,
+    pub stage: Option<Stage>,
+    pub area: Option<Area>,
+    pub subject: Option<String>,
+}
+
+/// A `keyTeacherCounts` question, already validated.
+#[derive(Debug, Clone)]
+pub struct CountQuery {
+    pub group_by: Vec<CountDimension>,
+    pub min_level: Level,
+    /// Never empty: the whole family when the caller named none.
+    pub kinds: Vec<DesignationKind>,
+    pub as_of: NaiveDate,
+    pub filter: CountFilter,
+}
+
+/// One group: the dimensions not grouped by are `None`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CountRow {
+    pub level: Option<Level>,
+    pub kind: Option<DesignationKind>,
+    pub subject: Option<String>,
+    pub school_id: Option<Uuid>,
+    pub township: Option<String>,
+    pub stage: Option<Stage>,
+    pub area: Option<Area>,
+    pub gender: Option<Gender>,
+    pub count: i64,
+}
+
+fn dimension_expr(dim: CountDimension) -> SimpleExpr {
+    match dim {
+        CountDimension::Level => Expr::cust("q.top / 10"),
+        CountDimension::Kind => Expr::cust("q.top % 10"),
+        CountDimension::Subject => Expr::col((teacher::Entity, teacher::Column::Subject)).into(),
+        CountDimension::School => Expr::col((teacher::Entity, teacher::Column::SchoolId)).into(),
+        CountDimension::Township => Expr::col((school::Entity, school::Column::Township)).into(),
+        CountDimension::Stage => Expr::col((teacher::Entity, teacher::Column::Stage)).into(),
+        CountDimension::Area => Expr::col((school::Entity, school::Column::Area)).into(),
+        CountDimension::Gender => Expr::col((teacher::Entity, teacher::Column::Gender)).into(),
+    }
+}
+
+fn alias(dim: CountDimension) -> Alias {
+    Alias::new(dim.code().to_ascii_lowercase())
+}
+
+pub async fn key_teacher_counts(
+    db: &impl ConnectionTrait,
+    question: &CountQuery,
+) -> Result<Vec<CountRow>, DbErr> {
+    let kinds: Vec<i16> = question.kinds.iter().map(|k| k.rank()).collect();
+    let top_per_teacher = Query::select()
+        .column(designation::Column::TeacherId)
+        .expr_as(Expr::cust("MAX(level * 10 + kind)"), Alias::new("top"))
+        .from(designation::Entity)
+        .cond_where(designation::in_force_on(question.as_of))
+        .and_where(designation::Column::Level.gte(question.min_level.rank()))
+        .and_where(designation::Column::Kind.is_in(kinds))
+        .group_by_col(designation::Column::TeacherId)
+        .to_owned();
+
+    let q = Alias::new("q");
+    let mut select = Query::select();
+    select
+        .from(teacher::Entity)
+        .join_subquery(
+            JoinType::InnerJoin,
+            top_per_teacher,
+            q.clone(),
+            Expr::col((q, Alias::new("teacher_id"))).equals((teacher::Entity, teacher::Column::Id)),
+        )
+        .inner_join(
+            school::Entity,
+            Expr::col((school::Entity, school::Column::Id))
+                .equals((teacher::Entity, teacher::Column::SchoolId)),
+        )
+        .cond_where(teacher::employed_on(question.as_of));
+    let f = &question.filter;
+    if let Some(id) = f.school_id {
+        select.and_where(teacher::Column::SchoolId.eq(id));
+    }
+    if let Some(township) = &f.township {
+        select.and_where(school::Column::Township.eq(township.as_str()));
+    }
+    if let Some(stage) = f.stage {
+        select.and_where(teacher::Column::Stage.eq(stage.code()));
+    }
+    if let Some(area) = f.area {
+        select.and_where(school::Column::Area.eq(area.code()));
+    }
+    if let Some(subject) = &f.subject {
+        select.and_where(teacher::Column::Subject.eq(subject.as_str()));
+    }
+    for dim in &question.group_by {
+        let expr = dimension_expr(*dim);
+        select
+            .expr_as(expr.clone(), alias(*dim))
+            .add_group_by([expr.clone()])
+            .order_by_expr(expr, Order::Asc);
+    }
+    select.expr_as(Expr::cust("COUNT(*)"), Alias::new("count"));
+
+    let rows = db.query_all(&select).await?;
+    rows.iter()
+        .map(|row| read_row(row, &question.group_by))
+        .collect()
+}
+
+fn read_row(row: &QueryResult, dims: &[CountDimension]) -> Result<CountRow, DbErr> {
+    let bad = |e: Invalid| DbErr::Type(e.0);
+    let mut out = CountRow {
+        count: row.try_get("", "count")?,
+        ..CountRow::default()
+    };
+    for dim in dims {
+        let col = dim.code().to_ascii_lowercase();
+        match dim {
+            CountDimension::Level => {
+                out.level = Some(Level::from_rank(rank16(row, &col)?).map_err(bad)?);
+            }
+            CountDimension::Kind => {
+                out.kind = Some(DesignationKind::from_rank(rank16(row, &col)?).map_err(bad)?);
+            }
+            CountDimension::Subject => out.subject = Some(row.try_get("", &col)?),
+            CountDimension::School => out.school_id = Some(row.try_get("", &col)?),
+            CountDimension::Township => out.township = Some(row.try_get("", &col)?),
+            CountDimension::Stage => {
+                let code: String = row.try_get("", &col)?;
+                out.stage = Some(Stage::from_code(&code).map_err(bad)?);
+            }
+            CountDimension::Area => {
+                let code: String = row.try_get("", &col)?;
+                out.area = Some(Area::from_code(&code).map_err(bad)?);
+            }
+            CountDimension::Gender => {
+                let code: String = row.try_get("", &col)?;
+                out.gender = Some(Gender::from_code(&code).map_err(bad)?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A computed rank: `int4` on PostgreSQL, `integer` on SQLite.
+fn rank16(row: &QueryResult, col: &str) -> Result<i16, DbErr> {
+    let rank: i32 = row.try_get("", col)?;
+    i16::try_from(rank).map_err(|_| DbErr::Type(format!("rank {rank} out of range")))
+}

@@ -1,0 +1,71 @@
+//! Designations (称号): key teacher, subject leader, master teacher at a level, awarded in a
+//! batch, possibly expiring or revoked.
+
+use chrono::NaiveDate;
+use sea_orm::entity::prelude::*;
+use sea_orm::{Condition, QueryOrder};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "designations")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub teacher_id: Uuid,
+    /// Rank of `DesignationKind`, 1 = KEY_TEACHER.
+    pub kind: i16,
+    /// Rank of `Level`, 1 = SCHOOL.
+    pub level: i16,
+    pub subject: Option<String>,
+    pub batch: Option<String>,
+    pub awarded_on: Date,
+    pub expires_on: Option<Date>,
+    pub revoked_on: Option<Date>,
+    pub revoke_reason: Option<String>,
+    pub certificate_no: Option<String>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// Rule 2 in SQL: in force on `d`.
+pub fn in_force_on(d: NaiveDate) -> Condition {
+    Condition::all()
+        .add(Column::AwardedOn.lte(d))
+        .add(
+            Condition::any()
+                .add(Column::ExpiresOn.is_null())
+                .add(Column::ExpiresOn.gte(d)),
+        )
+        .add(
+            Condition::any()
+                .add(Column::RevokedOn.is_null())
+                .add(Column::RevokedOn.gt(d)),
+        )
+}
+
+pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).one(db).await
+}
+
+pub async fn by_certificate_no(
+    db: &impl ConnectionTrait,
+    certificate_no: &str,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::CertificateNo.eq(certificate_no))
+        .one(db)
+        .await
+}
+
+/// Designations of several teachers, oldest award first.
+pub async fn by_teachers(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::TeacherId.is_in(ids.iter().copied()))
+        .order_by_asc(Column::AwardedOn)
+        .order_by_asc(Column::Id)
+        .all(db)
+        .await
+}

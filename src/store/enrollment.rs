@@ -1,0 +1,45 @@
+//! Enrollments (在校生数): students per school, stage and school year.
+
+use sea_orm::QueryOrder;
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "enrollments")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub school_id: Uuid,
+    pub school_year: i32,
+    pub stage: String,
+    pub students: i32,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+pub async fn find(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    school_year: i32,
+    stage: &str,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::SchoolId.eq(school_id))
+        .filter(Column::SchoolYear.eq(school_year))
+        .filter(Column::Stage.eq(stage))
+        .one(db)
+        .await
+}
+
+/// Enrollments of several schools, newest school year first.
+pub async fn by_schools(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::SchoolId.is_in(ids.iter().copied()))
+        .order_by_desc(Column::SchoolYear)
+        .order_by_asc(Column::Stage)
+        .all(db)
+        .await
+}

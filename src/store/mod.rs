@@ -1,0 +1,135 @@
+//! Storage: sea-orm entities and the queries over them; the only place that writes SQL.
+//!
+//! [`Db`] holds two handles. On PostgreSQL both are the same pool. On SQLite, writes go through
+//! a pool of exactly one connection and every write transaction starts with `BEGIN IMMEDIATE`:
+//! writers queue in the pool instead of racing for the file lock, so no write transaction can
+//! fail with SQLITE_BUSY, while reads use a separate pool and, in WAL mode, never wait on them.
+
+pub mod audit;
+pub mod counts;
+pub mod designation;
+pub mod enrollment;
+pub mod page;
+pub mod reserve_entry;
+pub mod school;
+pub mod subject;
+pub mod teacher;
+pub mod token;
+pub mod user;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+
+/// How to reach the database.
+#[derive(Debug, Clone)]
+pub struct DbConfig {
+    pub url: String,
+    /// Connections in the PostgreSQL pool (and the SQLite read pool).
+    pub max_connections: u32,
+    /// Log every SQL statement at DEBUG (target `sqlx::query`).
+    pub log_statements: bool,
+}
+
+impl DbConfig {
+    pub fn new(url: impl Into<String>) -> Self {
+        DbConfig {
+            url: url.into(),
+            max_connections: 10,
+            log_statements: false,
+        }
+    }
+}
+
+/// The database handles a service needs: `read` for queries, `begin()` for a write transaction.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub read: DatabaseConnection,
+    write: DatabaseConnection,
+}
+
+impl Db {
+    /// Connects, creating a SQLite file on first use.
+    pub async fn connect(config: &DbConfig) -> Result<Db, DbErr> {
+        if config.url.starts_with("postgres://") || config.url.starts_with("postgresql://") {
+            let pool = Database::connect(options(config, config.max_connections)).await?;
+            return Ok(Db {
+                read: pool.clone(),
+                write: pool,
+            });
+        }
+        let url = sqlite_url(&config.url);
+        let sqlite = |max: u32| {
+            let mut opts = options(
+                &DbConfig {
+                    url: url.clone(),
+                    ..config.clone()
+                },
+                max,
+            );
+            opts.map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+            opts
+        };
+        let write = Database::connect(sqlite(1)).await?;
+        let read = Database::connect(sqlite(config.max_connections.max(2))).await?;
+        Ok(Db { read, write })
+    }
+
+    /// Connects and applies pending migrations: every command starts this way.
+    pub async fn open(config: &DbConfig) -> Result<Db, DbErr> {
+        let db = Db::connect(config).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        Migrator::up(&self.write, None).await
+    }
+
+    /// Starts a write transaction (`BEGIN IMMEDIATE` on SQLite).
+    pub async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
+        self.write
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.read.get_database_backend()
+    }
+
+    /// Answers while the database does (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.read.ping().await
+    }
+}
+
+fn options(config: &DbConfig, max_connections: u32) -> ConnectOptions {
+    let mut opts = ConnectOptions::new(config.url.clone());
+    opts.max_connections(max_connections)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .sqlx_logging(config.log_statements);
+    opts
+}
+
+/// `registry.db`, `./x.db` and `sqlite:…` all name a SQLite file.
+fn sqlite_url(url: &str) -> String {
+    if url.starts_with("sqlite:") {
+        url.to_owned()
+    } else {
+        format!("sqlite://{url}")
+    }
+}

@@ -1,0 +1,203 @@
+//! Teachers (教师) and the registry's teacher filter.
+
+use chrono::NaiveDate;
+use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::{LikeExpr, Query};
+use sea_orm::{Condition, QueryOrder, QuerySelect};
+
+use super::page::{Page, PageRequest};
+use super::{designation, reserve_entry, school};
+use crate::domain::{DesignationKind, Level, ReservePool, Stage};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "teachers")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub staff_no: String,
+    pub name: String,
+    pub gender: String,
+    pub birth_date: Option<Date>,
+    pub id_number: Option<String>,
+    pub school_id: Uuid,
+    pub stage: String,
+    pub subject: String,
+    /// Rank of `Education`, 1 = SECONDARY.
+    pub education: i16,
+    pub hired_on: Option<Date>,
+    pub left_on: Option<Date>,
+    pub leave_reason: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// Rule 1 in SQL: employed on `d`.
+pub fn employed_on(d: NaiveDate) -> Condition {
+    Condition::all()
+        .add(
+            Condition::any()
+                .add(Column::HiredOn.is_null())
+                .add(Column::HiredOn.lte(d)),
+        )
+        .add(
+            Condition::any()
+                .add(Column::LeftOn.is_null())
+                .add(Column::LeftOn.gt(d)),
+        )
+}
+
+/// The `teachers` query's filters; the given ones combine with AND.
+#[derive(Debug, Clone, Default)]
+pub struct TeacherFilter {
+    pub school_id: Option<Uuid>,
+    pub township: Option<String>,
+    pub stage: Option<Stage>,
+    pub subject: Option<String>,
+    pub name_contains: Option<String>,
+    pub staff_no: Option<String>,
+    pub designation_kind: Option<DesignationKind>,
+    pub min_level: Option<Level>,
+    pub in_force_on: Option<NaiveDate>,
+    pub reserve_pool: Option<ReservePool>,
+    pub employed_on: Option<NaiveDate>,
+}
+
+impl TeacherFilter {
+    fn condition(&self) -> Condition {
+        let mut cond = Condition::all();
+        if let Some(id) = self.school_id {
+            cond = cond.add(Column::SchoolId.eq(id));
+        }
+        if let Some(township) = &self.township {
+            cond = cond.add(
+                Column::SchoolId.in_subquery(
+                    Query::select()
+                        .column(school::Column::Id)
+                        .from(school::Entity)
+                        .and_where(school::Column::Township.eq(township.as_str()))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(stage) = self.stage {
+            cond = cond.add(Column::Stage.eq(stage.code()));
+        }
+        if let Some(subject) = &self.subject {
+            cond = cond.add(Column::Subject.eq(subject.as_str()));
+        }
+        if let Some(part) = &self.name_contains {
+            cond = cond.add(Column::Name.like(LikeExpr::new(like_pattern(part)).escape('\\')));
+        }
+        if let Some(staff_no) = &self.staff_no {
+            cond = cond.add(Column::StaffNo.eq(staff_no.as_str()));
+        }
+        if self.designation_kind.is_some() || self.min_level.is_some() || self.in_force_on.is_some()
+        {
+            let mut holding = Condition::all();
+            if let Some(kind) = self.designation_kind {
+                holding = holding.add(designation::Column::Kind.eq(kind.rank()));
+            }
+            if let Some(level) = self.min_level {
+                holding = holding.add(designation::Column::Level.gte(level.rank()));
+            }
+            if let Some(d) = self.in_force_on {
+                holding = holding.add(designation::in_force_on(d));
+            }
+            cond = cond.add(
+                Column::Id.in_subquery(
+                    Query::select()
+                        .column(designation::Column::TeacherId)
+                        .from(designation::Entity)
+                        .cond_where(holding)
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(pool) = self.reserve_pool {
+            cond = cond.add(
+                Column::Id.in_subquery(
+                    Query::select()
+                        .column(reserve_entry::Column::TeacherId)
+                        .from(reserve_entry::Entity)
+                        .and_where(reserve_entry::Column::Pool.eq(pool.code()))
+                        .and_where(reserve_entry::Column::LeftOn.is_null())
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(d) = self.employed_on {
+            cond = cond.add(employed_on(d));
+        }
+        cond
+    }
+}
+
+/// `%part%` with LIKE's own wildcards in `part` taken literally.
+fn like_pattern(part: &str) -> String {
+    let escaped = part
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
+pub async fn by_staff_no(
+    db: &impl ConnectionTrait,
+    staff_no: &str,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::StaffNo.eq(staff_no))
+        .one(db)
+        .await
+}
+
+pub async fn by_id_number(
+    db: &impl ConnectionTrait,
+    id_number: &str,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::IdNumber.eq(id_number))
+        .one(db)
+        .await
+}
+
+/// A page of the teachers the filter keeps, in creation order.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    filter: &TeacherFilter,
+    req: PageRequest,
+) -> Result<Page<Model>, DbErr> {
+    let mut query = Entity::find()
+        .filter(filter.condition())
+        .order_by_asc(Column::Id);
+    if let Some(after) = req.after {
+        query = query.filter(Column::Id.gt(after));
+    }
+    let rows = query.limit(req.fetch_limit()).all(db).await?;
+    Ok(Page::from_rows(rows, req, |m| m.id))
+}
+
+/// How many teachers the filter keeps (one COUNT query).
+pub async fn count(db: &impl ConnectionTrait, filter: &TeacherFilter) -> Result<u64, DbErr> {
+    Entity::find().filter(filter.condition()).count(db).await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_wildcards_in_input_are_literal() {
+        assert_eq!(super::like_pattern("5%_a\\"), "%5\\%\\_a\\\\%");
+    }
+}
