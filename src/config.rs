@@ -48,6 +48,7 @@ impl DbArgs {
             url: self.database_url.clone(),
             max_connections: self.db_max_connections,
             log_statements: self.log_sql,
+            pg_schema: None,
         }
     }
 }

@@ -52,12 +52,12 @@ fn dimension_expr(dim: CountDimension) -> SimpleExpr {
     match dim {
         CountDimension::Level => Expr::cust("q.top / 10"),
         CountDimension::Kind => Expr::cust("q.top % 10"),
-        CountDimension::Subject => Expr::col((teacher::Entity, teacher::Column::Subject)).into(),
-        CountDimension::School => Expr::col((teacher::Entity, teacher::Column::SchoolId)).into(),
-        CountDimension::Township => Expr::col((school::Entity, school::Column::Township)).into(),
-        CountDimension::Stage => Expr::col((teacher::Entity, teacher::Column::Stage)).into(),
-        CountDimension::Area => Expr::col((school::Entity, school::Column::Area)).into(),
-        CountDimension::Gender => Expr::col((teacher::Entity, teacher::Column::Gender)).into(),
+        CountDimension::Subject => Expr::col((teacher::Entity, teacher::Column::Subject)),
+        CountDimension::School => Expr::col((teacher::Entity, teacher::Column::SchoolId)),
+        CountDimension::Township => Expr::col((school::Entity, school::Column::Township)),
+        CountDimension::Stage => Expr::col((teacher::Entity, teacher::Column::Stage)),
+        CountDimension::Area => Expr::col((school::Entity, school::Column::Area)),
+        CountDimension::Gender => Expr::col((teacher::Entity, teacher::Column::Gender)),
     }
 }
 
@@ -124,6 +124,9 @@ pub async fn key_teacher_counts(
     let rows = db.query_all(&select).await?;
     rows.iter()
         .map(|row| read_row(row, &question.group_by))
+        // Without GROUP BY the aggregate always yields one row; a count of 0 is a group with
+        // no one, which the contract leaves out.
+        .filter(|row| row.as_ref().map_or(true, |r| r.count > 0))
         .collect()
 }
 

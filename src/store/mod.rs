@@ -33,6 +33,9 @@ pub struct DbConfig {
     pub max_connections: u32,
     /// Log every SQL statement at DEBUG (target `sqlx::query`).
     pub log_statements: bool,
+    /// PostgreSQL schema to work in (its `search_path`); `None` uses the server's default.
+    /// Lets several registries, or test runs, share one database.
+    pub pg_schema: Option<String>,
 }
 
 impl DbConfig {
@@ -41,6 +44,7 @@ impl DbConfig {
             url: url.into(),
             max_connections: 10,
             log_statements: false,
+            pg_schema: None,
         }
     }
 }
@@ -56,7 +60,11 @@ impl Db {
     /// Connects, creating a SQLite file on first use.
     pub async fn connect(config: &DbConfig) -> Result<Db, DbErr> {
         if config.url.starts_with("postgres://") || config.url.starts_with("postgresql://") {
-            let pool = Database::connect(options(config, config.max_connections)).await?;
+            let mut opts = options(config, config.max_connections);
+            if let Some(schema) = &config.pg_schema {
+                opts.set_schema_search_path(schema.clone());
+            }
+            let pool = Database::connect(opts).await?;
             return Ok(Db {
                 read: pool.clone(),
                 write: pool,

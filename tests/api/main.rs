@@ -1,1 +1,16 @@
+//! Integration tests: each module is one user story, driving the real GraphQL endpoint of a
+//! server on a fresh database. Every test runs on SQLite, and on PostgreSQL when
+//! `TEST_DATABASE_URL` is set (CI sets it; there a missing URL fails instead of skipping).
 
+#[macro_use]
+mod helpers;
+
+mod auth_and_roles;
+mod command_line;
+mod counting_key_teachers;
+mod departures;
+mod designations;
+mod errors;
+mod paging_and_filters;
+mod registering_teachers;
+mod schema_drift;

@@ -1,0 +1,357 @@
+//! `TestApp`: a server on port 0 over a fresh database, an admin token, and helpers that read
+//! like the stories (`create_school`, `create_teacher`, `award`…).
+
+use std::net::SocketAddr;
+
+use serde_json::{Value, json};
+use teacher_registry::config::Settings;
+use teacher_registry::http::{AppState, serve};
+use teacher_registry::service::auth::ensure_first_admin;
+use teacher_registry::store::{Db, DbConfig};
+use tokio::sync::oneshot;
+
+/// Declares, for each async test function `name(app: TestApp)`, a module `name` with one
+/// test per backend.
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name(crate::helpers::TestApp::sqlite().await).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(app) = crate::helpers::TestApp::postgres().await {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: Db,
+    pub admin: String,
+    client: reqwest::Client,
+    _shutdown: oneshot::Sender<()>,
+    pub sqlite_file: Option<std::path::PathBuf>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(file) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        let file = std::env::temp_dir().join(format!("registry-test-{}.db", uuid::Uuid::now_v7()));
+        let config = DbConfig::new(file.display().to_string());
+        let mut app = Self::start(config).await;
+        app.sqlite_file = Some(file);
+        app
+    }
+
+    /// A fresh schema in the `TEST_DATABASE_URL` database, or `None` (with a note) when the
+    /// variable is unset outside CI.
+    pub async fn postgres() -> Option<TestApp> {
+        let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+            if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
+                panic!("CI must set TEST_DATABASE_URL: PostgreSQL tests may not be skipped");
+            }
+            eprintln!("note: TEST_DATABASE_URL is unset; the PostgreSQL variant did not run");
+            return None;
+        };
+        // Fixes the process start before naming this test's schema, so the clean-up below
+        // (here or in a concurrent test) never takes a schema of this run for an old one.
+        std::sync::LazyLock::force(&STARTED);
+        let schema = format!("t_{}", uuid::Uuid::now_v7().simple());
+        let admin = sea_orm::Database::connect(&url)
+            .await
+            .expect("TEST_DATABASE_URL answers");
+        use sea_orm::ConnectionTrait;
+        drop_schemas_of_earlier_runs(&admin).await;
+        admin
+            .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+            .await
+            .expect("create test schema");
+        admin.close().await.ok();
+        let mut config = DbConfig::new(url);
+        config.pg_schema = Some(schema);
+        config.max_connections = 5;
+        Some(Self::start(config).await)
+    }
+
+    async fn start(config: DbConfig) -> TestApp {
+        // Logs show with `RUST_LOG=… cargo test -- --nocapture`.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
+        let db = Db::open(&config).await.expect("open test database");
+        let admin = ensure_first_admin(&db)
+            .await
+            .expect("first admin")
+            .expect("fresh database has no users");
+        let state = AppState::new(db.clone(), Settings::default());
+        let (tx, rx) = oneshot::channel::<()>();
+        let (addr_tx, addr_rx) = oneshot::channel();
+        tokio::spawn(async move {
+            serve(
+                state,
+                "127.0.0.1:0",
+                |addr| {
+                    let _ = addr_tx.send(addr);
+                },
+                async {
+                    let _ = rx.await;
+                },
+            )
+            .await
+            .expect("server runs");
+        });
+        let addr = addr_rx.await.expect("server bound");
+        TestApp {
+            addr,
+            db,
+            admin,
+            client: reqwest::Client::new(),
+            _shutdown: tx,
+            sqlite_file: None,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// POSTs a GraphQL request and returns the whole JSON response.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut req = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        let resp = req.send().await.expect("request sent");
+        resp.json().await.expect("JSON response")
+    }
+
+    /// Runs a request that must succeed and returns its `data`.
+    pub async fn ok_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let resp = self.gql(Some(token), query, variables).await;
+        assert!(
+            resp.get("errors").is_none(),
+            "unexpected errors: {resp:#}\nquery: {query}"
+        );
+        resp["data"].clone()
+    }
+
+    /// As [`ok_as`](Self::ok_as), with the admin's token.
+    pub async fn ok(&self, query: &str, variables: Value) -> Value {
+        self.ok_as(&self.admin.clone(), query, variables).await
+    }
+
+    /// Runs a request that must fail, and returns its first error's `extensions`.
+    pub async fn err_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let resp = self.gql(token, query, variables).await;
+        let errors = resp["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("expected an error, got {resp:#}\nquery: {query}"));
+        assert!(!errors.is_empty());
+        let mut ext = errors[0]["extensions"].clone();
+        ext["message"] = errors[0]["message"].clone();
+        ext
+    }
+
+    pub async fn err(&self, query: &str, variables: Value) -> Value {
+        self.err_as(Some(&self.admin.clone()), query, variables)
+            .await
+    }
+
+    /// Rows in every table: a failed mutation must leave these unchanged.
+    pub async fn row_counts(&self) -> Vec<(String, i64)> {
+        use sea_orm::ConnectionTrait;
+        let mut out = Vec::new();
+        for table in [
+            "schools",
+            "enrollments",
+            "teachers",
+            "designations",
+            "reserve_entries",
+            "users",
+            "api_tokens",
+            "audit_events",
+        ] {
+            let stmt = sea_orm::Statement::from_string(
+                self.db.backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            );
+            let row = self
+                .db
+                .read
+                .query_one_raw(stmt)
+                .await
+                .expect("count")
+                .expect("a row");
+            out.push((table.to_owned(), row.try_get::<i64>("", "n").expect("n")));
+        }
+        out
+    }
+
+    pub async fn create_user(&self, username: &str, role: &str, teacher: Option<&str>) -> String {
+        let data = self
+            .ok(
+                "mutation($i: CreateUserInput!) { createUser(input: $i) { token } }",
+                json!({ "i": { "username": username, "role": role, "teacherId": teacher } }),
+            )
+            .await;
+        data["createUser"]["token"]
+            .as_str()
+            .expect("token")
+            .to_owned()
+    }
+
+    /// Creates a school teaching both stages; returns its id.
+    pub async fn create_school(&self, name: &str, township: &str, area: &str) -> String {
+        let data = self
+            .ok(
+                "mutation($i: CreateSchoolInput!) { createSchool(input: $i) { id } }",
+                json!({ "i": { "name": name, "township": township, "area": area,
+                               "stages": ["PRIMARY", "JUNIOR"] } }),
+            )
+            .await;
+        data["createSchool"]["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Creates a teacher from a JSON input merged over sensible defaults; returns its id.
+    pub async fn create_teacher(&self, school: &str, staff_no: &str, extra: Value) -> String {
+        let mut input = json!({
+            "staffNo": staff_no, "name": format!("教师{staff_no}"), "gender": "FEMALE",
+            "schoolId": school, "stage": "PRIMARY", "subject": "语文", "education": "BACHELOR",
+        });
+        if let (Some(base), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+            for (k, v) in extra {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+        let data = self
+            .ok(
+                "mutation($i: CreateTeacherInput!) { createTeacher(input: $i) { id } }",
+                json!({ "i": input }),
+            )
+            .await;
+        data["createTeacher"]["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Awards a designation; `extra` may add expiresOn, batch, subject, certificateNo.
+    pub async fn award(
+        &self,
+        teacher: &str,
+        kind: &str,
+        level: &str,
+        awarded_on: &str,
+        extra: Value,
+    ) -> String {
+        let mut input = json!({
+            "teacherId": teacher, "kind": kind, "level": level, "awardedOn": awarded_on,
+        });
+        if let (Some(base), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
+            for (k, v) in extra {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+        let data = self
+            .ok(
+                "mutation($i: AwardDesignationInput!) { awardDesignation(input: $i) { id } }",
+                json!({ "i": input }),
+            )
+            .await;
+        data["awardDesignation"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
+    pub async fn revoke(&self, designation: &str, revoked_on: &str) {
+        self.ok(
+            "mutation($id: UUID!, $on: Date!) { revokeDesignation(id: $id, revokedOn: $on, reason: \"违规\") { id } }",
+            json!({ "id": designation, "on": revoked_on }),
+        )
+        .await;
+    }
+
+    pub async fn depart(&self, teacher: &str, left_on: &str) {
+        self.ok(
+            "mutation($id: UUID!, $on: Date!) { recordDeparture(teacherId: $id, leftOn: $on, reason: \"调出\") { id } }",
+            json!({ "id": teacher, "on": left_on }),
+        )
+        .await;
+    }
+
+    /// `keyTeacherCounts` with the given arguments (a GraphQL argument list) and selection.
+    pub async fn counts(&self, args: &str, selection: &str) -> Value {
+        let query = if args.is_empty() {
+            format!("{{ keyTeacherCounts {{ {selection} count }} }}")
+        } else {
+            format!("{{ keyTeacherCounts({args}) {{ {selection} count }} }}")
+        };
+        self.ok(&query, json!({})).await["keyTeacherCounts"].clone()
+    }
+
+    /// The single total of `keyTeacherCounts(args)` (0 when no group is returned).
+    pub async fn total(&self, args: &str) -> i64 {
+        let rows = self.counts(args, "").await;
+        let rows = rows.as_array().expect("rows");
+        assert!(
+            rows.len() <= 1,
+            "ungrouped counts give at most one row: {rows:?}"
+        );
+        rows.first()
+            .map_or(0, |r| r["count"].as_i64().expect("count"))
+    }
+}
+
+/// When this test process started: schemas named with an earlier UUID v7 time belong to
+/// earlier runs and are dropped, so a developer's database does not fill up.
+static STARTED: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+});
+
+async fn drop_schemas_of_earlier_runs(conn: &sea_orm::DatabaseConnection) {
+    use sea_orm::ConnectionTrait;
+    let started = *STARTED;
+    let rows = conn
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'",
+        ))
+        .await
+        .unwrap_or_default();
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "nspname") else {
+            continue;
+        };
+        let Ok(id) = uuid::Uuid::parse_str(&name[2..]) else {
+            continue;
+        };
+        let Some((secs, nanos)) = id.get_timestamp().map(|t| t.to_unix()) else {
+            continue;
+        };
+        if secs * 1000 + u64::from(nanos / 1_000_000) < started {
+            let _ = conn
+                .execute_unprepared(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+                .await;
+        }
+    }
+}
