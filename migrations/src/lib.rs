@@ -8,6 +8,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_registry_core;
+mod m20261129_000002_studios;
 
 /// Runs the registry's migrations in order.
 pub struct Migrator;
@@ -15,6 +16,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_registry_core::Migration)]
+        vec![
+            Box::new(m20261129_000001_registry_core::Migration),
+            Box::new(m20261129_000002_studios::Migration),
+        ]
     }
 }

@@ -87,6 +87,27 @@ coded_enum!(
     CountDimension { Level = "LEVEL", Kind = "KIND", Subject = "SUBJECT", School = "SCHOOL", Township = "TOWNSHIP", Stage = "STAGE", Area = "AREA", Gender = "GENDER" }
 );
 
+coded_enum!(
+    /// A studio member's role.
+    MemberRole { Host = "HOST", Member = "MEMBER" }
+);
+coded_enum!(
+    /// Where a studio stands: planned (no establishment date yet), active, or closed.
+    StudioStatus { Planned = "PLANNED", Active = "ACTIVE", Closed = "CLOSED" }
+);
+coded_enum!(
+    /// Where a mentoring pair stands.
+    PairStatus { Active = "ACTIVE", Completed = "COMPLETED", Withdrawn = "WITHDRAWN" }
+);
+coded_enum!(
+    /// What a mentoring activity was.
+    ActivityKind { LessonObservation = "LESSON_OBSERVATION", DemonstrationLesson = "DEMONSTRATION_LESSON", LessonStudy = "LESSON_STUDY", Lecture = "LECTURE", ResearchProject = "RESEARCH_PROJECT", Other = "OTHER" }
+);
+coded_enum!(
+    /// A studio's periodic assessment (考核); a FAIL closes the studio.
+    AssessmentResult { Excellent = "EXCELLENT", Pass = "PASS", Fail = "FAIL" }
+);
+
 impl Role {
     /// Parses the command line's spelling (`studio-host`) as well as the API's (`STUDIO_HOST`).
     pub fn parse_cli(text: &str) -> Result<Self, Invalid> {

@@ -18,6 +18,12 @@ pub enum Permission {
     ManageUsers,
     /// Read the audit trail.
     ReadAudit,
+    /// Create, establish, close and assess studios; run any studio's members, pairs and
+    /// activities.
+    ManageStudios,
+    /// Run members, pairs and activities of the studios where one's own teacher is the host
+    /// in force (the scope itself is checked against the data).
+    RunOwnStudio,
 }
 
 impl Role {
@@ -28,6 +34,8 @@ impl Role {
             ReadRegistry => true,
             ReadPersonalData | WriteRegistry => matches!(self, Role::Admin | Role::Hr),
             ManageUsers | ReadAudit => self == Role::Admin,
+            ManageStudios => matches!(self, Role::Admin | Role::Hr),
+            RunOwnStudio => self == Role::StudioHost,
         }
     }
 }

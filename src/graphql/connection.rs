@@ -111,6 +111,7 @@ macro_rules! connection {
             pub node: $node,
         }
 
+        #[doc = concat!("A page of ", $what, " (Relay connection).")]
         #[async_graphql::Object]
         impl $conn {
             /// The items with their cursors.

@@ -124,6 +124,70 @@ pub enum CountDimension {
     Gender,
 }
 
+/// A studio member's role.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::MemberRole")]
+pub enum MemberRole {
+    /// The studio's host (主持人).
+    Host,
+    /// A member (成员).
+    Member,
+}
+
+/// Where a studio stands.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::StudioStatus")]
+pub enum StudioStatus {
+    /// Planned: not yet established, counts for nothing.
+    Planned,
+    /// Established and not closed.
+    Active,
+    /// Closed (by decision or a failed assessment).
+    Closed,
+}
+
+/// Where a mentoring pair stands.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::PairStatus")]
+pub enum PairStatus {
+    /// Under way.
+    Active,
+    /// Ended as planned; still counts toward the quota.
+    Completed,
+    /// Given up; stops counting from its end date.
+    Withdrawn,
+}
+
+/// What a mentoring activity was.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::ActivityKind")]
+pub enum ActivityKind {
+    /// Lesson observation (听课).
+    LessonObservation,
+    /// Demonstration lesson (示范课).
+    DemonstrationLesson,
+    /// Collective lesson study (集体教研).
+    LessonStudy,
+    /// Lecture (讲座).
+    Lecture,
+    /// Research project (课题).
+    ResearchProject,
+    /// Anything else.
+    Other,
+}
+
+/// A studio's periodic assessment result (考核).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::AssessmentResult")]
+pub enum AssessmentResult {
+    /// Excellent (优秀).
+    Excellent,
+    /// Pass (合格).
+    Pass,
+    /// Fail (不合格): closes the studio.
+    Fail,
+}
+
 /// Converts a list of API enum values to the domain's.
 pub fn to_domain<A: Copy + Into<D>, D>(values: &[A]) -> Vec<D> {
     values.iter().map(|v| (*v).into()).collect()

@@ -8,12 +8,13 @@ pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod scalars;
+pub mod studios;
 pub mod types;
 
 use std::sync::Arc;
 
 use async_graphql::dataloader::DataLoader;
-use async_graphql::{Context, EmptySubscription, Schema};
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 
 use crate::config::Settings;
 use crate::domain::Actor;
@@ -22,12 +23,20 @@ use crate::store::Db;
 use error::to_graphql;
 use loaders::Loaders;
 
-pub type RegistrySchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type RegistrySchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The root of every read.
+#[derive(MergedObject, Default)]
+pub struct Query(query::RegistryQuery, studios::StudioQuery);
+
+/// The root of every change.
+#[derive(MergedObject, Default)]
+pub struct Mutation(mutation::RegistryMutation, studios::StudioMutation);
 
 /// The schema, without data: the HTTP layer adds a [`RequestState`] and loaders to each
 /// request, so the SDL can be printed with no database at all.
 pub fn build_schema() -> RegistrySchema {
-    Schema::build(query::Query, mutation::Mutation, EmptySubscription).finish()
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish()
 }
 
 /// The SDL as `schema/schema.graphql` holds it.

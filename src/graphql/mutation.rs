@@ -151,11 +151,13 @@ pub struct EnterReservePoolInput {
     pub entered_on: Date,
 }
 
-/// The root of every change.
-pub struct Mutation;
+/// Registry mutations.
+#[derive(Default)]
+pub struct RegistryMutation;
 
+/// Registry mutations.
 #[Object]
-impl Mutation {
+impl RegistryMutation {
     /// Exchanges a username and password for a bearer token that expires. The only operation
     /// that answers without a token.
     async fn login(

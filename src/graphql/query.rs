@@ -96,11 +96,13 @@ impl From<CountFilter> for StoreCountFilter {
     }
 }
 
-/// The root of every read.
-pub struct Query;
+/// Registry queries.
+#[derive(Default)]
+pub struct RegistryQuery;
 
+/// Registry queries.
 #[Object]
-impl Query {
+impl RegistryQuery {
     /// The user the bearer token belongs to.
     async fn me(&self, ctx: &Context<'_>) -> Result<User> {
         let (actor, db) = viewer(ctx)?;

@@ -9,7 +9,10 @@ use uuid::Uuid;
 use super::connection::connection;
 use super::enums::{Area, DesignationKind, Education, Gender, Level, ReservePool, Role, Stage};
 use super::error::Api;
-use super::loaders::{DesignationsOf, EnrollmentsOf, ReserveEntriesOf, SchoolId, TeacherId};
+use super::loaders::{
+    DesignationsOf, EnrollmentsOf, MembershipsOf, PairsAsMentee, PairsAsMentor, ReserveEntriesOf,
+    SchoolId, TeacherId,
+};
 use super::scalars::Date;
 use super::{loaders, viewer};
 use crate::domain::{self, Permission, id_number::mask, rules};
@@ -18,7 +21,7 @@ use crate::service::schools as school_service;
 use crate::store::{audit, designation, enrollment, reserve_entry, school, teacher, user};
 
 /// A stored code or rank that no longer parses is a broken database, not bad input.
-fn stored<T>(r: std::result::Result<T, domain::Invalid>) -> Result<T> {
+pub(crate) fn stored<T>(r: std::result::Result<T, domain::Invalid>) -> Result<T> {
     r.map_err(|e| Error::Db(sea_orm::DbErr::Type(e.0))).api()
 }
 
@@ -44,6 +47,7 @@ pub(crate) async fn load_teacher(ctx: &Context<'_>, id: Uuid) -> Result<Teacher>
 #[derive(Clone)]
 pub struct School(pub school::Model);
 
+/// A school (学校).
 #[Object]
 impl School {
     /// Identifier.
@@ -87,6 +91,7 @@ impl School {
 #[derive(Clone)]
 pub struct Enrollment(pub enrollment::Model);
 
+/// Students of one school, stage and school year (在校生数).
 #[Object]
 impl Enrollment {
     /// The school.
@@ -115,6 +120,7 @@ fn may_see_personal_data(ctx: &Context<'_>) -> Result<bool> {
     Ok(viewer(ctx)?.0.can(Permission::ReadPersonalData))
 }
 
+/// A teacher (教师).
 #[Object]
 impl Teacher {
     /// Identifier.
@@ -211,6 +217,42 @@ impl Teacher {
             .max_by_key(|x| (x.level, x.kind))
             .map(Designation))
     }
+    /// Studio memberships, any time, oldest first.
+    async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<super::studios::StudioMember>> {
+        let rows = loaders(ctx)?
+            .load_one(MembershipsOf(self.0.id))
+            .await
+            .api()?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(super::studios::StudioMember)
+            .collect())
+    }
+    /// Pairs in which this teacher mentors, oldest first.
+    async fn mentor_pairs(&self, ctx: &Context<'_>) -> Result<Vec<super::studios::MentoringPair>> {
+        let rows = loaders(ctx)?
+            .load_one(PairsAsMentor(self.0.id))
+            .await
+            .api()?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(super::studios::MentoringPair)
+            .collect())
+    }
+    /// Pairs in which this teacher is mentored, oldest first.
+    async fn mentee_pairs(&self, ctx: &Context<'_>) -> Result<Vec<super::studios::MentoringPair>> {
+        let rows = loaders(ctx)?
+            .load_one(PairsAsMentee(self.0.id))
+            .await
+            .api()?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(super::studios::MentoringPair)
+            .collect())
+    }
     /// Reserve-pool entries, oldest first.
     async fn reserve_entries(&self, ctx: &Context<'_>) -> Result<Vec<ReserveEntry>> {
         let rows = loaders(ctx)?
@@ -229,6 +271,7 @@ impl Teacher {
 #[derive(Clone)]
 pub struct Designation(pub designation::Model);
 
+/// A designation (称号): key teacher, subject leader or master teacher at a level.
 #[Object]
 impl Designation {
     /// Identifier.
@@ -286,6 +329,7 @@ impl Designation {
 #[derive(Clone)]
 pub struct ReserveEntry(pub reserve_entry::Model);
 
+/// A stay in a reserve pool (后备库).
 #[Object]
 impl ReserveEntry {
     /// Identifier.
@@ -314,6 +358,7 @@ impl ReserveEntry {
 #[derive(Clone)]
 pub struct User(pub user::Model);
 
+/// A user of the service.
 #[Object]
 impl User {
     /// Identifier.
@@ -410,6 +455,7 @@ impl From<crate::store::counts::CountRow> for CountRow {
 #[derive(Clone)]
 pub struct AuditEvent(pub audit::Model);
 
+/// One successful change, as the audit trail keeps it.
 #[Object]
 impl AuditEvent {
     /// Identifier.

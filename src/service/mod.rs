@@ -9,6 +9,7 @@ pub mod counts;
 pub mod designations;
 pub mod reserve;
 pub mod schools;
+pub mod studios;
 pub mod teachers;
 
 use sea_orm::ConnectionTrait;

@@ -35,6 +35,7 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub db: Db,
     pub admin: String,
+    statements: std::sync::Arc<std::sync::atomic::AtomicUsize>,
     client: reqwest::Client,
     _shutdown: oneshot::Sender<()>,
     pub sqlite_file: Option<std::path::PathBuf>,
@@ -89,13 +90,28 @@ impl TestApp {
         Some(Self::start(config).await)
     }
 
+    /// Statements run by the server's read handle since the last reset.
+    pub fn statements(&self) -> usize {
+        self.statements.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub fn reset_statements(&self) {
+        self.statements
+            .store(0, std::sync::atomic::Ordering::SeqCst);
+    }
+
     async fn start(config: DbConfig) -> TestApp {
         // Logs show with `RUST_LOG=… cargo test -- --nocapture`.
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
             .try_init();
-        let db = Db::open(&config).await.expect("open test database");
+        let mut db = Db::open(&config).await.expect("open test database");
+        let statements = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = statements.clone();
+        db.observe_statements(move |_| {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        });
         let admin = ensure_first_admin(&db)
             .await
             .expect("first admin")
@@ -122,6 +138,7 @@ impl TestApp {
             addr,
             db,
             admin,
+            statements,
             client: reqwest::Client::new(),
             _shutdown: tx,
             sqlite_file: None,
@@ -190,6 +207,11 @@ impl TestApp {
             "users",
             "api_tokens",
             "audit_events",
+            "studios",
+            "studio_members",
+            "mentoring_pairs",
+            "mentoring_activities",
+            "studio_assessments",
         ] {
             let stmt = sea_orm::Statement::from_string(
                 self.db.backend(),
@@ -295,6 +317,64 @@ impl TestApp {
             json!({ "id": teacher, "on": left_on }),
         )
         .await;
+    }
+
+    /// Creates a studio hosted by `host`; `established_on` of `None` leaves it PLANNED.
+    pub async fn create_studio(
+        &self,
+        name: &str,
+        school: &str,
+        host: &str,
+        established_on: Option<&str>,
+        capacity: Option<i32>,
+    ) -> String {
+        let data = self
+            .ok(
+                "mutation($i: CreateStudioInput!) { createStudio(input: $i) { id } }",
+                json!({ "i": { "name": name, "subject": "语文", "level": "COUNTY", "schoolId": school,
+                               "hostTeacherId": host, "establishedOn": established_on,
+                               "menteeCapacity": capacity } }),
+            )
+            .await;
+        data["createStudio"]["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Adds a member as `token`; returns the membership id.
+    pub async fn add_member(&self, token: &str, studio: &str, teacher: &str, on: &str) -> String {
+        let data = self
+            .ok_as(
+                token,
+                "mutation($i: AddStudioMemberInput!) { addStudioMember(input: $i) { id } }",
+                json!({ "i": { "studioId": studio, "teacherId": teacher, "joinedOn": on } }),
+            )
+            .await;
+        data["addStudioMember"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
+    /// Pairs `mentee` with `mentor` as `token`; returns the pair id.
+    pub async fn pair(
+        &self,
+        token: &str,
+        studio: &str,
+        mentor: &str,
+        mentee: &str,
+        on: &str,
+    ) -> String {
+        let data = self
+            .ok_as(
+                token,
+                "mutation($i: CreateMentoringPairInput!) { createMentoringPair(input: $i) { id } }",
+                json!({ "i": { "studioId": studio, "mentorTeacherId": mentor,
+                               "menteeTeacherId": mentee, "startedOn": on } }),
+            )
+            .await;
+        data["createMentoringPair"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
     }
 
     /// `keyTeacherCounts` with the given arguments (a GraphQL argument list) and selection.

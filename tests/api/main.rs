@@ -13,4 +13,5 @@ mod designations;
 mod errors;
 mod paging_and_filters;
 mod registering_teachers;
+mod running_a_studio;
 mod schema_drift;

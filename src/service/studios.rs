@@ -1,0 +1,623 @@
+//! Studios and mentoring: what HR and admins do to studios (create, establish, close, assess)
+//! and what a studio's host does in it (members, pairs, activities).
+//!
+//! Every change to a studio's members or pairs locks the studio row first, so the rules that
+//! span rows (one membership at a time, the per-member capacity) are checked and written by
+//! one transaction at a time per studio, on PostgreSQL as on SQLite.
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::teachers::check_subject;
+use super::{found, record, require};
+use crate::domain::rules::{employed_on, today};
+use crate::domain::{
+    ActivityKind, Actor, AssessmentResult, Label, Level, MemberRole, PairStatus, Permission,
+    StudioStatus, SubjectName,
+};
+use crate::error::{Error, Result};
+use crate::store::page::{Page, PageRequest};
+use crate::store::{
+    Db, mentoring_activity, mentoring_pair, school, studio, studio_assessment, studio_member,
+    teacher,
+};
+
+/// A studio to create.
+#[derive(Debug, Clone)]
+pub struct NewStudio {
+    pub name: Label,
+    pub subject: SubjectName,
+    pub level: Level,
+    pub school_id: Uuid,
+    pub host_teacher_id: Uuid,
+    /// `None` creates a PLANNED studio.
+    pub established_on: Option<NaiveDate>,
+    /// Most ACTIVE pairs per member, if the studio sets one.
+    pub mentee_capacity: Option<i32>,
+}
+
+/// A mentoring pair to start.
+#[derive(Debug, Clone)]
+pub struct NewPair {
+    pub studio_id: Uuid,
+    pub mentor_teacher_id: Uuid,
+    pub mentee_teacher_id: Uuid,
+    pub started_on: NaiveDate,
+    pub goal: Option<String>,
+}
+
+/// An activity to log.
+#[derive(Debug, Clone)]
+pub struct NewActivity {
+    pub pair_id: Uuid,
+    pub date: NaiveDate,
+    pub kind: ActivityKind,
+    pub hours: f64,
+    pub notes: Option<String>,
+}
+
+fn in_force_on(s: &studio::Model, d: NaiveDate) -> bool {
+    s.established_on.is_some_and(|e| e <= d) && s.closed_on.is_none_or(|c| d < c)
+}
+
+async fn employed_teacher(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    on: NaiveDate,
+    role: &str,
+) -> Result<teacher::Model> {
+    let t = found(teacher::Entity::find_by_id(id).one(db).await?, "teacher")?;
+    if employed_on(t.hired_on, t.left_on, on) {
+        Ok(t)
+    } else {
+        Err(Error::Conflict(format!(
+            "the {role} {} is not employed on {on}",
+            t.name
+        )))
+    }
+}
+
+async fn insert_host_membership(
+    db: &impl ConnectionTrait,
+    studio_id: Uuid,
+    teacher_id: Uuid,
+    joined_on: NaiveDate,
+) -> Result<studio_member::Model> {
+    Ok(studio_member::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        studio_id: Set(studio_id),
+        teacher_id: Set(teacher_id),
+        role: Set(MemberRole::Host.code().to_owned()),
+        joined_on: Set(joined_on),
+        left_on: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Locks the studio and checks that the actor may run it: ADMIN and HR anywhere, a studio
+/// host only where its teacher is the host in force today.
+async fn lock_for_running(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    studio_id: Uuid,
+) -> Result<studio::Model> {
+    if !actor.can(Permission::ManageStudios) && !actor.can(Permission::RunOwnStudio) {
+        return Err(Error::forbidden());
+    }
+    let s = found(studio::lock(db, studio_id).await?, "studio")?;
+    if actor.can(Permission::ManageStudios) {
+        return Ok(s);
+    }
+    let host_in_force = match actor.teacher_id {
+        Some(t) => studio_member::is_host_on(db, s.id, t, today()).await?,
+        None => false,
+    };
+    if host_in_force {
+        Ok(s)
+    } else {
+        Err(Error::Forbidden(format!(
+            "only the host in force of {} may change it",
+            s.name
+        )))
+    }
+}
+
+pub async fn create_studio(db: &Db, actor: &Actor, input: NewStudio) -> Result<studio::Model> {
+    require(actor, Permission::ManageStudios)?;
+    if input.mentee_capacity.is_some_and(|c| c <= 0) {
+        return Err(Error::invalid("menteeCapacity", "must be at least 1"));
+    }
+    let tx = db.begin().await?;
+    found(
+        school::Entity::find_by_id(input.school_id).one(&tx).await?,
+        "school",
+    )?;
+    check_subject(&tx, "subject", &input.subject).await?;
+    if studio::by_name(&tx, input.name.as_str()).await?.is_some() {
+        return Err(Error::Conflict(format!(
+            "a studio named {} already exists",
+            input.name.as_str()
+        )));
+    }
+    let host = match input.established_on {
+        Some(on) => employed_teacher(&tx, input.host_teacher_id, on, "host").await?,
+        None => found(
+            teacher::Entity::find_by_id(input.host_teacher_id)
+                .one(&tx)
+                .await?,
+            "teacher",
+        )?,
+    };
+    let status = if input.established_on.is_some() {
+        StudioStatus::Active
+    } else {
+        StudioStatus::Planned
+    };
+    let model = studio::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(input.name.into_string()),
+        subject: Set(input.subject.into_string()),
+        level: Set(input.level.rank()),
+        school_id: Set(input.school_id),
+        host_teacher_id: Set(host.id),
+        status: Set(status.code().to_owned()),
+        established_on: Set(input.established_on),
+        closed_on: Set(None),
+        mentee_capacity: Set(input.mentee_capacity),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&tx)
+    .await?;
+    if let Some(on) = model.established_on {
+        insert_host_membership(&tx, model.id, host.id, on).await?;
+    }
+    record(
+        &tx,
+        actor,
+        "createStudio",
+        model.id,
+        json!({ "name": model.name, "hostTeacherId": host.id, "status": model.status,
+                "establishedOn": model.established_on }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+/// Opens a PLANNED studio; its host joins that day.
+pub async fn establish_studio(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    established_on: NaiveDate,
+) -> Result<studio::Model> {
+    require(actor, Permission::ManageStudios)?;
+    let tx = db.begin().await?;
+    let s = found(studio::lock(&tx, id).await?, "studio")?;
+    if s.status != StudioStatus::Planned.code() {
+        return Err(Error::Conflict(format!(
+            "{} is not a planned studio",
+            s.name
+        )));
+    }
+    employed_teacher(&tx, s.host_teacher_id, established_on, "host").await?;
+    let host = s.host_teacher_id;
+    let mut active = s.into_active_model();
+    active.established_on = Set(Some(established_on));
+    active.status = Set(StudioStatus::Active.code().to_owned());
+    let model = active.update(&tx).await?;
+    insert_host_membership(&tx, id, host, established_on).await?;
+    record(
+        &tx,
+        actor,
+        "establishStudio",
+        id,
+        json!({ "establishedOn": established_on }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+async fn close_locked(
+    tx: &impl ConnectionTrait,
+    s: studio::Model,
+    closed_on: NaiveDate,
+) -> Result<studio::Model> {
+    let mut active = s.into_active_model();
+    active.closed_on = Set(Some(closed_on));
+    active.status = Set(StudioStatus::Closed.code().to_owned());
+    Ok(active.update(tx).await?)
+}
+
+/// Closes an established studio from `closed_on`: from that day it and its memberships are no
+/// longer in force (rules 5 and 6).
+pub async fn close_studio(
+    db: &Db,
+    actor: &Actor,
+    id: Uuid,
+    closed_on: NaiveDate,
+) -> Result<studio::Model> {
+    require(actor, Permission::ManageStudios)?;
+    let tx = db.begin().await?;
+    let s = found(studio::lock(&tx, id).await?, "studio")?;
+    if s.status != StudioStatus::Active.code() {
+        return Err(Error::Conflict(format!(
+            "{} is {}, not ACTIVE",
+            s.name, s.status
+        )));
+    }
+    if let Some(e) = s.established_on
+        && closed_on < e
+    {
+        return Err(Error::invalid(
+            "closedOn",
+            format!("must not be before the establishment on {e}"),
+        ));
+    }
+    let model = close_locked(&tx, s, closed_on).await?;
+    record(
+        &tx,
+        actor,
+        "closeStudio",
+        id,
+        json!({ "closedOn": closed_on }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+/// Records a studio's assessment for a cycle; a FAIL closes an active studio on that day.
+pub async fn assess_studio(
+    db: &Db,
+    actor: &Actor,
+    studio_id: Uuid,
+    cycle: Label,
+    result: AssessmentResult,
+    assessed_on: NaiveDate,
+    notes: Option<String>,
+) -> Result<(studio_assessment::Model, studio::Model)> {
+    require(actor, Permission::ManageStudios)?;
+    let tx = db.begin().await?;
+    let s = found(studio::lock(&tx, studio_id).await?, "studio")?;
+    let Some(established) = s.established_on else {
+        return Err(Error::Conflict(format!(
+            "{} is only planned and cannot be assessed",
+            s.name
+        )));
+    };
+    if assessed_on < established {
+        return Err(Error::invalid(
+            "assessedOn",
+            format!("must not be before the establishment on {established}"),
+        ));
+    }
+    if studio_assessment::find(&tx, studio_id, cycle.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(Error::Conflict(format!(
+            "{} is already assessed for cycle {}",
+            s.name,
+            cycle.as_str()
+        )));
+    }
+    let assessment = studio_assessment::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        studio_id: Set(studio_id),
+        cycle: Set(cycle.into_string()),
+        result: Set(result.code().to_owned()),
+        assessed_on: Set(assessed_on),
+        notes: Set(notes),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&tx)
+    .await?;
+    let closes = result == AssessmentResult::Fail && s.status == StudioStatus::Active.code();
+    let studio = if closes {
+        close_locked(&tx, s, assessed_on).await?
+    } else {
+        s
+    };
+    record(
+        &tx,
+        actor,
+        "assessStudio",
+        studio_id,
+        json!({ "cycle": assessment.cycle, "result": assessment.result,
+                "assessedOn": assessed_on, "closed": closes }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((assessment, studio))
+}
+
+pub async fn add_member(
+    db: &Db,
+    actor: &Actor,
+    studio_id: Uuid,
+    teacher_id: Uuid,
+    joined_on: NaiveDate,
+) -> Result<studio_member::Model> {
+    let tx = db.begin().await?;
+    let s = lock_for_running(&tx, actor, studio_id).await?;
+    if !in_force_on(&s, joined_on) {
+        return Err(Error::Conflict(format!(
+            "{} is not in force on {joined_on}: members join studios in force",
+            s.name
+        )));
+    }
+    let t = employed_teacher(&tx, teacher_id, joined_on, "teacher").await?;
+    let overlapping = studio_member::of_teacher_in(&tx, studio_id, teacher_id)
+        .await?
+        .into_iter()
+        .find(|m| m.left_on.is_none_or(|l| l > joined_on));
+    if let Some(m) = overlapping {
+        return Err(Error::Conflict(format!(
+            "{} is already a member of {} from {}{}",
+            t.name,
+            s.name,
+            m.joined_on,
+            m.left_on.map(|l| format!(" to {l}")).unwrap_or_default()
+        )));
+    }
+    let model = studio_member::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        studio_id: Set(studio_id),
+        teacher_id: Set(teacher_id),
+        role: Set(MemberRole::Member.code().to_owned()),
+        joined_on: Set(joined_on),
+        left_on: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&tx)
+    .await?;
+    record(
+        &tx,
+        actor,
+        "addStudioMember",
+        model.id,
+        json!({ "studioId": studio_id, "teacherId": teacher_id, "joinedOn": joined_on }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+pub async fn remove_member(
+    db: &Db,
+    actor: &Actor,
+    member_id: Uuid,
+    left_on: NaiveDate,
+) -> Result<studio_member::Model> {
+    let tx = db.begin().await?;
+    let member = found(
+        studio_member::Entity::find_by_id(member_id)
+            .one(&tx)
+            .await?,
+        "studio member",
+    )?;
+    let s = lock_for_running(&tx, actor, member.studio_id).await?;
+    if let Some(l) = member.left_on {
+        return Err(Error::Conflict(format!("the member already left on {l}")));
+    }
+    if member.role == MemberRole::Host.code() {
+        return Err(Error::Conflict(format!(
+            "the host stays a member while {} runs; close the studio instead",
+            s.name
+        )));
+    }
+    if left_on < member.joined_on {
+        return Err(Error::invalid(
+            "leftOn",
+            format!("must not be before joining on {}", member.joined_on),
+        ));
+    }
+    let active = mentoring_pair::active_count_for_mentor(&tx, s.id, member.teacher_id).await?;
+    if active > 0 {
+        return Err(Error::Conflict(format!(
+            "the member still mentors {active} active pair(s) in {}: end them first",
+            s.name
+        )));
+    }
+    let mut model = member.into_active_model();
+    model.left_on = Set(Some(left_on));
+    let model = model.update(&tx).await?;
+    record(
+        &tx,
+        actor,
+        "removeStudioMember",
+        member_id,
+        json!({ "leftOn": left_on }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+pub async fn create_pair(db: &Db, actor: &Actor, input: NewPair) -> Result<mentoring_pair::Model> {
+    if input.mentor_teacher_id == input.mentee_teacher_id {
+        return Err(Error::invalid(
+            "menteeTeacherId",
+            "a teacher cannot mentor themselves",
+        ));
+    }
+    let tx = db.begin().await?;
+    let s = lock_for_running(&tx, actor, input.studio_id).await?;
+    let on = input.started_on;
+    if !in_force_on(&s, on) {
+        return Err(Error::Conflict(format!(
+            "{} is not in force on {on}",
+            s.name
+        )));
+    }
+    let mentor_is_member = studio_member::of_teacher_in(&tx, s.id, input.mentor_teacher_id)
+        .await?
+        .iter()
+        .any(|m| m.joined_on <= on && m.left_on.is_none_or(|l| on < l));
+    if !mentor_is_member {
+        return Err(Error::Conflict(format!(
+            "the mentor is not a member in force of {} on {on}",
+            s.name
+        )));
+    }
+    let mentee = employed_teacher(&tx, input.mentee_teacher_id, on, "mentee").await?;
+    if let Some(p) = mentoring_pair::active_for_mentee(&tx, s.id, mentee.id).await? {
+        return Err(Error::Conflict(format!(
+            "{} already has an active pair in {} since {}",
+            mentee.name, s.name, p.started_on
+        )));
+    }
+    if let Some(capacity) = s.mentee_capacity {
+        let active =
+            mentoring_pair::active_count_for_mentor(&tx, s.id, input.mentor_teacher_id).await?;
+        if active >= capacity as u64 {
+            return Err(Error::Conflict(format!(
+                "the mentor already has {active} active pair(s), the capacity of {}",
+                s.name
+            )));
+        }
+    }
+    let model = mentoring_pair::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        studio_id: Set(s.id),
+        mentor_teacher_id: Set(input.mentor_teacher_id),
+        mentee_teacher_id: Set(mentee.id),
+        started_on: Set(on),
+        ended_on: Set(None),
+        status: Set(PairStatus::Active.code().to_owned()),
+        goal: Set(input.goal),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&tx)
+    .await?;
+    record(
+        &tx,
+        actor,
+        "createMentoringPair",
+        model.id,
+        json!({ "studioId": s.id, "mentorTeacherId": model.mentor_teacher_id,
+                "menteeTeacherId": model.mentee_teacher_id, "startedOn": on }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+pub async fn end_pair(
+    db: &Db,
+    actor: &Actor,
+    pair_id: Uuid,
+    ended_on: NaiveDate,
+    status: PairStatus,
+) -> Result<mentoring_pair::Model> {
+    if status == PairStatus::Active {
+        return Err(Error::invalid(
+            "status",
+            "a pair ends COMPLETED or WITHDRAWN",
+        ));
+    }
+    let tx = db.begin().await?;
+    let pair = found(mentoring_pair::by_id(&tx, pair_id).await?, "mentoring pair")?;
+    lock_for_running(&tx, actor, pair.studio_id).await?;
+    if pair.status != PairStatus::Active.code() {
+        return Err(Error::Conflict(format!(
+            "the pair already ended {} on {}",
+            pair.status,
+            pair.ended_on.map(|d| d.to_string()).unwrap_or_default()
+        )));
+    }
+    if ended_on < pair.started_on {
+        return Err(Error::invalid(
+            "endedOn",
+            format!("must not be before the start on {}", pair.started_on),
+        ));
+    }
+    let mut model = pair.into_active_model();
+    model.ended_on = Set(Some(ended_on));
+    model.status = Set(status.code().to_owned());
+    let model = model.update(&tx).await?;
+    record(
+        &tx,
+        actor,
+        "endMentoringPair",
+        pair_id,
+        json!({ "endedOn": ended_on, "status": status.code() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+pub async fn log_activity(
+    db: &Db,
+    actor: &Actor,
+    input: NewActivity,
+) -> Result<mentoring_activity::Model> {
+    if !(input.hours.is_finite() && input.hours > 0.0 && input.hours <= 24.0) {
+        return Err(Error::invalid(
+            "hours",
+            "must be more than 0 and at most 24",
+        ));
+    }
+    if input.date > today() {
+        return Err(Error::invalid(
+            "date",
+            "activities are logged once they happened",
+        ));
+    }
+    let tx = db.begin().await?;
+    let pair = found(
+        mentoring_pair::by_id(&tx, input.pair_id).await?,
+        "mentoring pair",
+    )?;
+    lock_for_running(&tx, actor, pair.studio_id).await?;
+    if input.date < pair.started_on || pair.ended_on.is_some_and(|e| input.date > e) {
+        return Err(Error::Conflict(format!(
+            "{} falls outside the pair's time ({} to {})",
+            input.date,
+            pair.started_on,
+            pair.ended_on
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "now".into())
+        )));
+    }
+    let model = mentoring_activity::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        pair_id: Set(pair.id),
+        date: Set(input.date),
+        kind: Set(input.kind.code().to_owned()),
+        hours: Set(input.hours),
+        notes: Set(input.notes),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&tx)
+    .await?;
+    record(
+        &tx,
+        actor,
+        "logMentoringActivity",
+        model.id,
+        json!({ "pairId": pair.id, "date": input.date, "kind": input.kind.code(), "hours": input.hours }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+pub async fn studio(db: &Db, id: Uuid) -> Result<Option<studio::Model>> {
+    Ok(studio::Entity::find_by_id(id).one(&db.read).await?)
+}
+
+pub async fn studios(db: &Db, req: PageRequest) -> Result<Page<studio::Model>> {
+    Ok(studio::page(&db.read, req).await?)
+}
+
+pub async fn studio_count(db: &Db) -> Result<u64> {
+    Ok(studio::count(&db.read).await?)
+}

@@ -1,0 +1,73 @@
+//! Master-teacher studios (名师工作室).
+
+use chrono::NaiveDate;
+use sea_orm::entity::prelude::*;
+use sea_orm::{Condition, QueryOrder, QuerySelect};
+
+use super::page::{Page, PageRequest};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "studios")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub name: String,
+    pub subject: String,
+    /// Rank of `Level`, 1 = SCHOOL.
+    pub level: i16,
+    pub school_id: Uuid,
+    pub host_teacher_id: Uuid,
+    pub status: String,
+    pub established_on: Option<Date>,
+    pub closed_on: Option<Date>,
+    pub mentee_capacity: Option<i32>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// Rule 5 in SQL: in force on `d` (a PLANNED studio has no establishment date and never is).
+pub fn in_force_on(d: NaiveDate) -> Condition {
+    Condition::all()
+        .add(Column::EstablishedOn.is_not_null())
+        .add(Column::EstablishedOn.lte(d))
+        .add(
+            Condition::any()
+                .add(Column::ClosedOn.is_null())
+                .add(Column::ClosedOn.gt(d)),
+        )
+}
+
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
+pub async fn by_name(db: &impl ConnectionTrait, name: &str) -> Result<Option<Model>, DbErr> {
+    Entity::find().filter(Column::Name.eq(name)).one(db).await
+}
+
+/// Reads a studio and locks its row until the transaction ends (PostgreSQL `FOR UPDATE`;
+/// SQLite's single writer already serialises). Every change to a studio's members and pairs
+/// takes this lock first, so checks like the per-member capacity cannot race.
+pub async fn lock(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).lock_exclusive().one(db).await
+}
+
+pub async fn page(db: &impl ConnectionTrait, req: PageRequest) -> Result<Page<Model>, DbErr> {
+    let mut query = Entity::find().order_by_asc(Column::Id);
+    if let Some(after) = req.after {
+        query = query.filter(Column::Id.gt(after));
+    }
+    let rows = query.limit(req.fetch_limit()).all(db).await?;
+    Ok(Page::from_rows(rows, req, |m| m.id))
+}
+
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    Entity::find().count(db).await
+}
