@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_registry_core;
 mod m20261129_000002_studios;
+mod m20261129_000003_targets;
 
 /// Runs the registry's migrations in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_registry_core::Migration),
             Box::new(m20261129_000002_studios::Migration),
+            Box::new(m20261129_000003_targets::Migration),
         ]
     }
 }

@@ -2,8 +2,10 @@
 //! (staff numbers, resident ID numbers, names), the date rules of the counting rules and the
 //! role matrix. Nothing here knows about the database, GraphQL or HTTP.
 
+pub mod balance;
 pub mod enums;
 pub mod id_number;
+pub mod progress;
 pub mod roles;
 pub mod rules;
 pub mod text;

@@ -24,6 +24,10 @@ pub enum Permission {
     /// Run members, pairs and activities of the studios where one's own teacher is the host
     /// in force (the scope itself is checked against the data).
     RunOwnStudio,
+    /// Create, change and retire targets.
+    ManageTargets,
+    /// Read the balanced-development indicators.
+    ReadBalance,
 }
 
 impl Role {
@@ -36,6 +40,8 @@ impl Role {
             ManageUsers | ReadAudit => self == Role::Admin,
             ManageStudios => matches!(self, Role::Admin | Role::Hr),
             RunOwnStudio => self == Role::StudioHost,
+            ManageTargets => self == Role::Admin,
+            ReadBalance => self != Role::StudioHost,
         }
     }
 }

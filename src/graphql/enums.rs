@@ -188,6 +188,44 @@ pub enum AssessmentResult {
     Fail,
 }
 
+/// What a target measures.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::progress::TargetMetric")]
+pub enum TargetMetric {
+    /// Studios in force at the target's level or above.
+    Studios,
+    /// Key teachers (distinct people) at the target's level or above, of its kinds.
+    KeyTeachers,
+    /// Mentees per studio member: the capped mentoring sum against perMember × members.
+    MenteesPerMember,
+}
+
+/// Where a target stands.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::progress::TargetStatus")]
+pub enum TargetStatus {
+    /// Reached (by the deadline, once it has passed).
+    Achieved,
+    /// Not reached, but the straight line from the baseline reaches it by the deadline.
+    OnTrack,
+    /// Not reached, and the line falls short (or there is no line yet).
+    AtRisk,
+    /// The deadline passed without reaching it.
+    Missed,
+}
+
+/// How often a progress history takes a point.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::progress::Interval")]
+pub enum Interval {
+    /// At each month's end.
+    Month,
+    /// At each quarter's end.
+    Quarter,
+    /// At each year's end.
+    Year,
+}
+
 /// Converts a list of API enum values to the domain's.
 pub fn to_domain<A: Copy + Into<D>, D>(values: &[A]) -> Vec<D> {
     values.iter().map(|v| (*v).into()).collect()

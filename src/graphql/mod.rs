@@ -9,6 +9,7 @@ pub mod mutation;
 pub mod query;
 pub mod scalars;
 pub mod studios;
+pub mod targets;
 pub mod types;
 
 use std::sync::Arc;
@@ -27,11 +28,19 @@ pub type RegistrySchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The root of every read.
 #[derive(MergedObject, Default)]
-pub struct Query(query::RegistryQuery, studios::StudioQuery);
+pub struct Query(
+    query::RegistryQuery,
+    studios::StudioQuery,
+    targets::TargetQuery,
+);
 
 /// The root of every change.
 #[derive(MergedObject, Default)]
-pub struct Mutation(mutation::RegistryMutation, studios::StudioMutation);
+pub struct Mutation(
+    mutation::RegistryMutation,
+    studios::StudioMutation,
+    targets::TargetMutation,
+);
 
 /// The schema, without data: the HTTP layer adds a [`RequestState`] and loaders to each
 /// request, so the SDL can be printed with no database at all.

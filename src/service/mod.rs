@@ -5,11 +5,13 @@
 
 pub mod audit;
 pub mod auth;
+pub mod balance;
 pub mod counts;
 pub mod designations;
 pub mod reserve;
 pub mod schools;
 pub mod studios;
+pub mod targets;
 pub mod teachers;
 
 use sea_orm::ConnectionTrait;

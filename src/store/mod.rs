@@ -6,6 +6,7 @@
 //! fail with SQLITE_BUSY, while reads use a separate pool and, in WAL mode, never wait on them.
 
 pub mod audit;
+pub mod balance;
 pub mod counts;
 pub mod designation;
 pub mod enrollment;
@@ -14,10 +15,12 @@ pub mod mentoring_pair;
 pub mod page;
 pub mod reserve_entry;
 pub mod school;
+pub mod series;
 pub mod studio;
 pub mod studio_assessment;
 pub mod studio_member;
 pub mod subject;
+pub mod target;
 pub mod teacher;
 pub mod token;
 pub mod user;

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod auth_and_roles;
+mod balanced_development;
 mod command_line;
 mod counting_key_teachers;
 mod departures;
@@ -15,3 +16,4 @@ mod paging_and_filters;
 mod registering_teachers;
 mod running_a_studio;
 mod schema_drift;
+mod tracking_targets;

@@ -1,0 +1,285 @@
+//! Target progress on a day (domain README, "Target progress on D"): the arithmetic of ratio,
+//! remaining, days left, the straight-line projection and the status, and the dates of a
+//! progress history. The values themselves come from SQL; this is what is done with them.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::Invalid;
+
+/// The status of a target on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetStatus {
+    Achieved,
+    OnTrack,
+    AtRisk,
+    Missed,
+}
+
+impl TargetStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            TargetStatus::Achieved => "ACHIEVED",
+            TargetStatus::OnTrack => "ON_TRACK",
+            TargetStatus::AtRisk => "AT_RISK",
+            TargetStatus::Missed => "MISSED",
+        }
+    }
+}
+
+/// What a target measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetMetric {
+    /// Studios in force at the target's level or above (rule 5).
+    Studios,
+    /// Key teachers on the day (rule 3).
+    KeyTeachers,
+    /// The capped mentoring sum against `perMember` × members in force (rule 7).
+    MenteesPerMember,
+}
+
+impl TargetMetric {
+    pub fn code(self) -> &'static str {
+        match self {
+            TargetMetric::Studios => "STUDIOS",
+            TargetMetric::KeyTeachers => "KEY_TEACHERS",
+            TargetMetric::MenteesPerMember => "MENTEES_PER_MEMBER",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Result<Self, Invalid> {
+        match code {
+            "STUDIOS" => Ok(TargetMetric::Studios),
+            "KEY_TEACHERS" => Ok(TargetMetric::KeyTeachers),
+            "MENTEES_PER_MEMBER" => Ok(TargetMetric::MenteesPerMember),
+            other => Err(Invalid(format!("unknown target metric {other:?}"))),
+        }
+    }
+}
+
+/// A measurement: the value and the goal it is held against on one day (the goal varies by
+/// day only for the mentoring quota, where it is Q × members in force).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measure {
+    pub value: i64,
+    pub goal: i64,
+}
+
+/// The numbers of `TargetProgress`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    pub current: i64,
+    pub goal: i64,
+    pub ratio: f64,
+    pub remaining: i64,
+    pub days_left: i64,
+    pub projected_at_deadline: Option<f64>,
+    pub status: TargetStatus,
+}
+
+/// Progress on `d` of a target with baseline `b` and deadline `t`, given its measures on `d`,
+/// `b` and `t` (the one on `t` matters only once `d` is past it).
+pub fn evaluate(
+    b: NaiveDate,
+    t: NaiveDate,
+    d: NaiveDate,
+    on_d: Measure,
+    on_b: Measure,
+    on_t: Measure,
+) -> Progress {
+    let current = on_d.value;
+    let goal = on_d.goal;
+    let ratio = if goal > 0 {
+        current as f64 / goal as f64
+    } else {
+        0.0
+    };
+    let projected_at_deadline = (b < d && d < t).then(|| {
+        let gained = (current - on_b.value) as f64;
+        current as f64 + gained * (t - d).num_days() as f64 / (d - b).num_days() as f64
+    });
+    let status = if d > t {
+        if on_t.goal > 0 && on_t.value >= on_t.goal {
+            TargetStatus::Achieved
+        } else {
+            TargetStatus::Missed
+        }
+    } else if goal <= 0 {
+        // A goal of 0 asks for nothing measurable: never achieved or on track.
+        TargetStatus::AtRisk
+    } else if current >= goal {
+        TargetStatus::Achieved
+    } else if projected_at_deadline.is_some_and(|p| p >= goal as f64) {
+        TargetStatus::OnTrack
+    } else {
+        TargetStatus::AtRisk
+    };
+    Progress {
+        current,
+        goal,
+        ratio,
+        remaining: (goal - current).max(0),
+        days_left: (t - d).num_days(),
+        projected_at_deadline,
+        status,
+    }
+}
+
+/// How often a history takes a point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interval {
+    Month,
+    Quarter,
+    Year,
+}
+
+fn period_end(date: NaiveDate, every: Interval) -> Option<NaiveDate> {
+    let (year, last_month) = match every {
+        Interval::Month => (date.year(), date.month()),
+        Interval::Quarter => (date.year(), (date.month() - 1) / 3 * 3 + 3),
+        Interval::Year => (date.year(), 12),
+    };
+    let (next_year, next_month) = if last_month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, last_month + 1)
+    };
+    NaiveDate::from_ymd_opt(next_year, next_month, 1)?.pred_opt()
+}
+
+/// The dates of a history from the period holding `b` to the one holding `d`: each period's
+/// last day, except the last point, which is `d` itself. Empty when `d` is before `b`.
+pub fn history_dates(b: NaiveDate, d: NaiveDate, every: Interval) -> Vec<NaiveDate> {
+    let mut dates = Vec::new();
+    if d < b {
+        return dates;
+    }
+    let mut cursor = b;
+    while let Some(end) = period_end(cursor, every) {
+        if end >= d {
+            dates.push(d);
+            break;
+        }
+        dates.push(end);
+        match end.succ_opt() {
+            Some(next) => cursor = next,
+            None => break,
+        }
+    }
+    dates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    const B: &str = "2023-04-10";
+    const T: &str = "2025-12-31";
+
+    fn m(value: i64, goal: i64) -> Measure {
+        Measure { value, goal }
+    }
+
+    #[test]
+    fn projection_is_a_straight_line_from_the_baseline() {
+        // 100 days after the baseline, 40 more than at the baseline; 996 days to the deadline.
+        let d = day("2023-07-19");
+        let p = evaluate(day(B), day(T), d, m(240, 450), m(200, 450), m(0, 450));
+        assert_eq!(p.days_left, 896);
+        assert_eq!(p.projected_at_deadline, Some(240.0 + 40.0 * 896.0 / 100.0));
+        assert_eq!(p.status, TargetStatus::OnTrack);
+        assert_eq!(p.remaining, 210);
+        assert!((p.ratio - 240.0 / 450.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn at_risk_when_the_line_falls_short_and_achieved_once_reached() {
+        let d = day("2024-04-10");
+        let slow = evaluate(day(B), day(T), d, m(210, 450), m(200, 450), m(0, 450));
+        assert_eq!(slow.status, TargetStatus::AtRisk);
+        let done = evaluate(day(B), day(T), d, m(450, 450), m(200, 450), m(0, 450));
+        assert_eq!(done.status, TargetStatus::Achieved);
+        assert_eq!(done.remaining, 0);
+    }
+
+    #[test]
+    fn no_projection_on_or_before_the_baseline_nor_from_the_deadline() {
+        let on_b = evaluate(day(B), day(T), day(B), m(200, 450), m(200, 450), m(0, 450));
+        assert_eq!(on_b.projected_at_deadline, None);
+        assert_eq!(on_b.status, TargetStatus::AtRisk);
+        let on_t = evaluate(
+            day(B),
+            day(T),
+            day(T),
+            m(449, 450),
+            m(200, 450),
+            m(449, 450),
+        );
+        assert_eq!(on_t.projected_at_deadline, None);
+        assert_eq!(on_t.days_left, 0);
+        assert_eq!(on_t.status, TargetStatus::AtRisk);
+    }
+
+    #[test]
+    fn past_the_deadline_the_value_on_the_deadline_decides() {
+        let d = day("2026-11-29");
+        // Higher today than on the deadline: still missed.
+        let missed = evaluate(day(B), day(T), d, m(460, 450), m(200, 450), m(449, 450));
+        assert_eq!(missed.status, TargetStatus::Missed);
+        assert_eq!(missed.days_left, -333);
+        assert_eq!(missed.projected_at_deadline, None);
+        let achieved = evaluate(day(B), day(T), d, m(300, 450), m(200, 450), m(450, 450));
+        assert_eq!(achieved.status, TargetStatus::Achieved);
+    }
+
+    #[test]
+    fn a_goal_of_zero_is_never_achieved() {
+        let d = day("2024-01-01");
+        let p = evaluate(day(B), day(T), d, m(0, 0), m(0, 0), m(0, 0));
+        assert_eq!((p.ratio, p.status), (0.0, TargetStatus::AtRisk));
+        let after = evaluate(day(B), day(T), day("2026-01-01"), m(0, 0), m(0, 0), m(0, 0));
+        assert_eq!(after.status, TargetStatus::Missed);
+    }
+
+    #[test]
+    fn monthly_history_ends_on_the_day_asked() {
+        let dates = history_dates(day("2023-04-10"), day("2023-07-15"), Interval::Month);
+        assert_eq!(
+            dates,
+            [
+                day("2023-04-30"),
+                day("2023-05-31"),
+                day("2023-06-30"),
+                day("2023-07-15")
+            ]
+        );
+        // 2023-04 through 2025-12 is 33 months.
+        assert_eq!(history_dates(day(B), day(T), Interval::Month).len(), 33);
+        assert_eq!(history_dates(day(B), day(B), Interval::Month), [day(B)]);
+        assert!(history_dates(day(B), day("2023-04-09"), Interval::Month).is_empty());
+    }
+
+    #[test]
+    fn quarterly_and_yearly_history() {
+        assert_eq!(
+            history_dates(day(B), day("2024-02-29"), Interval::Quarter),
+            [
+                day("2023-06-30"),
+                day("2023-09-30"),
+                day("2023-12-31"),
+                day("2024-02-29")
+            ]
+        );
+        assert_eq!(
+            history_dates(day(B), day("2024-12-31"), Interval::Year),
+            [day("2023-12-31"), day("2024-12-31")]
+        );
+        assert_eq!(
+            history_dates(day(B), day("2025-06-30"), Interval::Year),
+            [day("2023-12-31"), day("2024-12-31"), day("2025-06-30")]
+        );
+    }
+}

@@ -1,0 +1,345 @@
+//! Targets and progress toward them (domain README, "Target progress on D").
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{found, record, require};
+use crate::domain::progress::{Interval, Measure, Progress, TargetMetric, evaluate, history_dates};
+use crate::domain::{Actor, DesignationKind, Label, Level, Permission};
+use crate::error::{Error, Result};
+use crate::store::series::{Point, Series, measure};
+use crate::store::{Db, target};
+
+/// A target to create.
+#[derive(Debug, Clone)]
+pub struct NewTarget {
+    pub code: String,
+    pub title: Label,
+    pub metric: TargetMetric,
+    pub goal: Option<i32>,
+    pub per_member: Option<i32>,
+    pub min_level: Level,
+    pub kinds: Vec<DesignationKind>,
+    pub baseline_on: NaiveDate,
+    pub deadline: NaiveDate,
+}
+
+/// Changes to a target; `None` keeps a field.
+#[derive(Debug, Clone, Default)]
+pub struct TargetPatch {
+    pub title: Option<Label>,
+    pub goal: Option<i32>,
+    pub per_member: Option<i32>,
+    pub min_level: Option<Level>,
+    pub kinds: Option<Vec<DesignationKind>>,
+    pub baseline_on: Option<NaiveDate>,
+    pub deadline: Option<NaiveDate>,
+}
+
+/// A target's progress on a day.
+#[derive(Debug, Clone)]
+pub struct TargetProgress {
+    pub target: target::Model,
+    pub as_of: NaiveDate,
+    pub progress: Progress,
+}
+
+pub fn metric(t: &target::Model) -> Result<TargetMetric> {
+    TargetMetric::from_code(&t.metric).map_err(|e| Error::Db(sea_orm::DbErr::Type(e.0)))
+}
+
+pub fn min_level(t: &target::Model) -> Result<Level> {
+    Level::from_rank(t.min_level).map_err(|e| Error::Db(sea_orm::DbErr::Type(e.0)))
+}
+
+pub fn kinds(t: &target::Model) -> Result<Vec<DesignationKind>> {
+    t.kinds
+        .split(',')
+        .filter(|k| !k.is_empty())
+        .map(|k| DesignationKind::from_code(k).map_err(|e| Error::Db(sea_orm::DbErr::Type(e.0))))
+        .collect()
+}
+
+fn encode_kinds(kinds: &[DesignationKind]) -> String {
+    let mut kinds = kinds.to_vec();
+    kinds.sort();
+    kinds.dedup();
+    kinds.iter().map(|k| k.code()).collect::<Vec<_>>().join(",")
+}
+
+fn parse_code(code: &str) -> Result<String> {
+    let code = code.trim();
+    let ok = (2..=40).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(code.to_owned())
+    } else {
+        Err(Error::invalid(
+            "code",
+            "must be 2–40 upper-case letters, digits or '_', starting with a letter",
+        ))
+    }
+}
+
+/// The goal fields a metric takes: a fixed goal, or a per-member quota for mentoring.
+fn check_shape(metric: TargetMetric, goal: Option<i32>, per_member: Option<i32>) -> Result<()> {
+    match metric {
+        TargetMetric::MenteesPerMember => {
+            if goal.is_some() {
+                return Err(Error::invalid(
+                    "goal",
+                    "a mentoring quota has no fixed goal: it is perMember × members in force",
+                ));
+            }
+            if !per_member.is_some_and(|q| q > 0) {
+                return Err(Error::invalid("perMember", "must be at least 1"));
+            }
+        }
+        _ => {
+            if per_member.is_some() {
+                return Err(Error::invalid(
+                    "perMember",
+                    "only a mentoring quota has one",
+                ));
+            }
+            if !goal.is_some_and(|g| g > 0) {
+                return Err(Error::invalid("goal", "must be at least 1"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_dates(baseline_on: NaiveDate, deadline: NaiveDate) -> Result<()> {
+    if deadline <= baseline_on {
+        return Err(Error::invalid("deadline", "must be after baselineOn"));
+    }
+    Ok(())
+}
+
+fn check_kinds(kinds: &[DesignationKind]) -> Result<()> {
+    if kinds.is_empty() {
+        return Err(Error::invalid("kinds", "name at least one kind"));
+    }
+    Ok(())
+}
+
+pub async fn targets(db: &Db, actor: &Actor, include_retired: bool) -> Result<Vec<target::Model>> {
+    require(actor, Permission::ReadRegistry)?;
+    Ok(target::list(&db.read, include_retired).await?)
+}
+
+pub async fn create_target(db: &Db, actor: &Actor, input: NewTarget) -> Result<target::Model> {
+    require(actor, Permission::ManageTargets)?;
+    let code = parse_code(&input.code)?;
+    check_shape(input.metric, input.goal, input.per_member)?;
+    check_dates(input.baseline_on, input.deadline)?;
+    check_kinds(&input.kinds)?;
+    let tx = db.begin().await?;
+    if target::by_code(&tx, &code).await?.is_some() {
+        return Err(Error::Conflict(format!("a target with code {code} exists")));
+    }
+    let now = Utc::now();
+    let model = target::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        code: Set(code),
+        title: Set(input.title.into_string()),
+        metric: Set(input.metric.code().to_owned()),
+        goal: Set(input.goal),
+        per_member: Set(input.per_member),
+        min_level: Set(input.min_level.rank()),
+        kinds: Set(encode_kinds(&input.kinds)),
+        baseline_on: Set(input.baseline_on),
+        deadline: Set(input.deadline),
+        retired_on: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&tx)
+    .await?;
+    record(
+        &tx,
+        actor,
+        "createTarget",
+        model.id,
+        json!({ "code": model.code, "metric": model.metric, "goal": model.goal,
+                "perMember": model.per_member, "deadline": model.deadline }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(model)
+}
+
+pub async fn update_target(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    patch: TargetPatch,
+) -> Result<target::Model> {
+    require(actor, Permission::ManageTargets)?;
+    let tx = db.begin().await?;
+    let before = found(target::by_code(&tx, code.trim()).await?, "target")?;
+    let metric = metric(&before)?;
+    let goal = patch.goal.or(before.goal);
+    let per_member = patch.per_member.or(before.per_member);
+    check_shape(metric, goal, per_member)?;
+    let baseline_on = patch.baseline_on.unwrap_or(before.baseline_on);
+    let deadline = patch.deadline.unwrap_or(before.deadline);
+    check_dates(baseline_on, deadline)?;
+    if let Some(kinds) = &patch.kinds {
+        check_kinds(kinds)?;
+    }
+    let mut active = before.clone().into_active_model();
+    if let Some(title) = patch.title {
+        active.title = Set(title.into_string());
+    }
+    active.goal = Set(goal);
+    active.per_member = Set(per_member);
+    if let Some(level) = patch.min_level {
+        active.min_level = Set(level.rank());
+    }
+    if let Some(kinds) = &patch.kinds {
+        active.kinds = Set(encode_kinds(kinds));
+    }
+    active.baseline_on = Set(baseline_on);
+    active.deadline = Set(deadline);
+    active.updated_at = Set(Utc::now());
+    let after = active.update(&tx).await?;
+    record(
+        &tx,
+        actor,
+        "updateTarget",
+        after.id,
+        json!({
+            "title": { "before": before.title, "after": after.title },
+            "goal": { "before": before.goal, "after": after.goal },
+            "perMember": { "before": before.per_member, "after": after.per_member },
+            "minLevel": { "before": before.min_level, "after": after.min_level },
+            "kinds": { "before": before.kinds, "after": after.kinds },
+            "baselineOn": { "before": before.baseline_on, "after": after.baseline_on },
+            "deadline": { "before": before.deadline, "after": after.deadline },
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Retires a target: it leaves `targets` and `progress`, its history stays readable.
+pub async fn retire_target(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    retired_on: NaiveDate,
+) -> Result<target::Model> {
+    require(actor, Permission::ManageTargets)?;
+    let tx = db.begin().await?;
+    let before = found(target::by_code(&tx, code.trim()).await?, "target")?;
+    if let Some(on) = before.retired_on {
+        return Err(Error::Conflict(format!(
+            "{} was retired on {on}",
+            before.code
+        )));
+    }
+    let mut active = before.into_active_model();
+    active.retired_on = Set(Some(retired_on));
+    active.updated_at = Set(Utc::now());
+    let after = active.update(&tx).await?;
+    record(
+        &tx,
+        actor,
+        "retireTarget",
+        after.id,
+        json!({ "retiredOn": retired_on }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+fn series(t: &target::Model) -> Result<Series> {
+    let min_level = min_level(t)?;
+    Ok(match metric(t)? {
+        TargetMetric::Studios => Series::Studios { min_level },
+        TargetMetric::KeyTeachers => Series::KeyTeachers {
+            min_level,
+            kinds: kinds(t)?,
+        },
+        TargetMetric::MenteesPerMember => Series::Mentoring {
+            min_level,
+            per_member: i64::from(t.per_member.unwrap_or(0)),
+        },
+    })
+}
+
+/// A point as a measure: for the mentoring quota the goal is Q × members in force that day.
+fn as_measure(t: &target::Model, point: Point) -> Measure {
+    let goal = match t.per_member {
+        Some(q) if t.goal.is_none() => i64::from(q) * point.members,
+        _ => i64::from(t.goal.unwrap_or(0)),
+    };
+    Measure {
+        value: point.value,
+        goal,
+    }
+}
+
+async fn evaluate_target(
+    db: &impl ConnectionTrait,
+    t: target::Model,
+    d: NaiveDate,
+) -> Result<TargetProgress> {
+    let points = measure(db, &series(&t)?, &[d, t.baseline_on, t.deadline]).await?;
+    let at = |i: usize| as_measure(&t, points.get(i).copied().unwrap_or_default());
+    let progress = evaluate(t.baseline_on, t.deadline, d, at(0), at(1), at(2));
+    Ok(TargetProgress {
+        target: t,
+        as_of: d,
+        progress,
+    })
+}
+
+/// Progress of every target in force on `d`.
+pub async fn progress(db: &Db, actor: &Actor, d: NaiveDate) -> Result<Vec<TargetProgress>> {
+    require(actor, Permission::ReadRegistry)?;
+    let mut out = Vec::new();
+    for t in target::list(&db.read, false).await? {
+        out.push(evaluate_target(&db.read, t, d).await?);
+    }
+    Ok(out)
+}
+
+/// Progress of one target (retired ones too), or `None` for an unknown code.
+pub async fn target_progress(
+    db: &Db,
+    actor: &Actor,
+    code: &str,
+    d: NaiveDate,
+) -> Result<Option<TargetProgress>> {
+    require(actor, Permission::ReadRegistry)?;
+    match target::by_code(&db.read, code.trim()).await? {
+        Some(t) => Ok(Some(evaluate_target(&db.read, t, d).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The target's value at each history point up to `d`, in one query.
+pub async fn history(
+    db: &Db,
+    t: &target::Model,
+    d: NaiveDate,
+    every: Interval,
+) -> Result<Vec<(NaiveDate, i64)>> {
+    let dates = history_dates(t.baseline_on, d, every);
+    let points = measure(&db.read, &series(t)?, &dates).await?;
+    Ok(dates
+        .into_iter()
+        .zip(points)
+        .map(|(date, p)| (date, p.value))
+        .collect())
+}

@@ -1,0 +1,245 @@
+//! The values targets are measured by, for many days in one query each: a derived table of the
+//! days asked is joined to the rows, so a 36-point history is one statement, not 36.
+
+use chrono::NaiveDate;
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Func, JoinType, Query, SelectStatement, SimpleExpr, UnionType,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr};
+
+use super::{designation, mentoring_pair, studio, studio_member, teacher};
+use crate::domain::{DesignationKind, Level};
+
+/// What to measure.
+#[derive(Debug, Clone)]
+pub enum Series {
+    /// Studios in force at `min_level` or above (rule 5).
+    Studios { min_level: Level },
+    /// Key teachers (rule 3).
+    KeyTeachers {
+        min_level: Level,
+        kinds: Vec<DesignationKind>,
+    },
+    /// Members in force of studios at `min_level` or above, and the sum of their pair counts
+    /// capped at `per_member` (rule 7).
+    Mentoring { min_level: Level, per_member: i64 },
+}
+
+/// A measure on one day: the value, and for the mentoring quota the members in force.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Point {
+    pub value: i64,
+    pub members: i64,
+}
+
+fn days() -> Alias {
+    Alias::new("days")
+}
+
+fn day_col() -> SimpleExpr {
+    Expr::col((days(), Alias::new("day"))).into()
+}
+
+/// `SELECT 0 AS i, day0 AS day UNION ALL SELECT 1, day1 …`
+fn days_table(backend: DbBackend, dates: &[NaiveDate]) -> SelectStatement {
+    let row = |i: usize, d: NaiveDate| {
+        let day: SimpleExpr = match backend {
+            DbBackend::Postgres => Expr::val(d).cast_as(Alias::new("date")),
+            _ => Expr::val(d).into(),
+        };
+        Query::select()
+            .expr_as(Expr::val(i as i64), Alias::new("i"))
+            .expr_as(day, Alias::new("day"))
+            .to_owned()
+    };
+    let mut table = row(0, dates[0]);
+    for (i, d) in dates.iter().enumerate().skip(1) {
+        table.union(UnionType::All, row(i, *d));
+    }
+    table
+}
+
+/// Values of `series` on each of `dates`, in the same order.
+pub async fn measure(
+    db: &impl ConnectionTrait,
+    series: &Series,
+    dates: &[NaiveDate],
+) -> Result<Vec<Point>, DbErr> {
+    if dates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let table = days_table(db.get_database_backend(), dates);
+    let stmt = match series {
+        Series::Studios { min_level } => studios(table, *min_level),
+        Series::KeyTeachers { min_level, kinds } => key_teachers(table, *min_level, kinds),
+        Series::Mentoring {
+            min_level,
+            per_member,
+        } => mentoring(table, *min_level, *per_member),
+    };
+    let mut points = vec![Point::default(); dates.len()];
+    for row in db.query_all(&stmt).await? {
+        let i: i64 = row.try_get("", "i")?;
+        if let Some(point) = usize::try_from(i).ok().and_then(|i| points.get_mut(i)) {
+            point.value = row.try_get("", "value")?;
+            point.members = row.try_get("", "members")?;
+        }
+    }
+    Ok(points)
+}
+
+fn on_day_between(start: SimpleExpr, end: SimpleExpr) -> SimpleExpr {
+    // start ≤ day and (end is null or day < end)
+    start
+        .clone()
+        .lte(day_col())
+        .and(end.clone().is_null().or(end.gt(day_col())))
+}
+
+fn studios(days_table: SelectStatement, min_level: Level) -> SelectStatement {
+    let col = |c: studio::Column| -> SimpleExpr { Expr::col((studio::Entity, c)).into() };
+    Query::select()
+        .expr_as(Expr::col((days(), Alias::new("i"))), Alias::new("i"))
+        .expr_as(
+            Expr::col((studio::Entity, studio::Column::Id)).count(),
+            Alias::new("value"),
+        )
+        .expr_as(Expr::val(0i64), Alias::new("members"))
+        .from_subquery(days_table, days())
+        .join(
+            JoinType::LeftJoin,
+            studio::Entity,
+            col(studio::Column::EstablishedOn)
+                .is_not_null()
+                .and(on_day_between(
+                    col(studio::Column::EstablishedOn),
+                    col(studio::Column::ClosedOn),
+                ))
+                .and(col(studio::Column::Level).gte(min_level.rank())),
+        )
+        .group_by_col((days(), Alias::new("i")))
+        .to_owned()
+}
+
+fn key_teachers(
+    days_table: SelectStatement,
+    min_level: Level,
+    kinds: &[DesignationKind],
+) -> SelectStatement {
+    let d = |c: designation::Column| -> SimpleExpr { Expr::col((designation::Entity, c)).into() };
+    let t = |c: teacher::Column| -> SimpleExpr { Expr::col((teacher::Entity, c)).into() };
+    let kinds: Vec<i16> = kinds.iter().map(|k| k.rank()).collect();
+    // in force on the day (rule 2): awarded ≤ day ≤ expiry, day < revocation
+    let in_force = d(designation::Column::AwardedOn)
+        .lte(day_col())
+        .and(
+            d(designation::Column::ExpiresOn)
+                .is_null()
+                .or(d(designation::Column::ExpiresOn).gte(day_col())),
+        )
+        .and(
+            d(designation::Column::RevokedOn)
+                .is_null()
+                .or(d(designation::Column::RevokedOn).gt(day_col())),
+        )
+        .and(d(designation::Column::Level).gte(min_level.rank()))
+        .and(designation::Column::Kind.is_in(kinds));
+    let employed = t(teacher::Column::HiredOn)
+        .is_null()
+        .or(t(teacher::Column::HiredOn).lte(day_col()))
+        .and(
+            t(teacher::Column::LeftOn)
+                .is_null()
+                .or(t(teacher::Column::LeftOn).gt(day_col())),
+        );
+    Query::select()
+        .expr_as(Expr::col((days(), Alias::new("i"))), Alias::new("i"))
+        .expr_as(
+            Expr::cust("COUNT(DISTINCT designations.teacher_id)"),
+            Alias::new("value"),
+        )
+        .expr_as(Expr::val(0i64), Alias::new("members"))
+        .from_subquery(days_table, days())
+        .join(JoinType::InnerJoin, designation::Entity, in_force)
+        .join(
+            JoinType::InnerJoin,
+            teacher::Entity,
+            t(teacher::Column::Id)
+                .eq(d(designation::Column::TeacherId))
+                .and(employed),
+        )
+        .group_by_col((days(), Alias::new("i")))
+        .to_owned()
+}
+
+fn mentoring(days_table: SelectStatement, min_level: Level, per_member: i64) -> SelectStatement {
+    let m =
+        |c: studio_member::Column| -> SimpleExpr { Expr::col((studio_member::Entity, c)).into() };
+    let s = |c: studio::Column| -> SimpleExpr { Expr::col((studio::Entity, c)).into() };
+    let p =
+        |c: mentoring_pair::Column| -> SimpleExpr { Expr::col((mentoring_pair::Entity, c)).into() };
+    // Per member in force on each day: its pairs in that studio counted as rule 7 counts them.
+    let per_member_day = Query::select()
+        .expr_as(Expr::col((days(), Alias::new("i"))), Alias::new("i"))
+        .expr_as(m(studio_member::Column::Id), Alias::new("member_id"))
+        .expr_as(p(mentoring_pair::Column::Id).count(), Alias::new("n"))
+        .from_subquery(days_table, days())
+        .join(
+            JoinType::InnerJoin,
+            studio_member::Entity,
+            on_day_between(
+                m(studio_member::Column::JoinedOn),
+                m(studio_member::Column::LeftOn),
+            ),
+        )
+        .join(
+            JoinType::InnerJoin,
+            studio::Entity,
+            s(studio::Column::Id)
+                .eq(m(studio_member::Column::StudioId))
+                .and(s(studio::Column::EstablishedOn).is_not_null())
+                .and(on_day_between(
+                    s(studio::Column::EstablishedOn),
+                    s(studio::Column::ClosedOn),
+                ))
+                .and(s(studio::Column::Level).gte(min_level.rank())),
+        )
+        .join(
+            JoinType::LeftJoin,
+            mentoring_pair::Entity,
+            p(mentoring_pair::Column::StudioId)
+                .eq(m(studio_member::Column::StudioId))
+                .and(
+                    p(mentoring_pair::Column::MentorTeacherId)
+                        .eq(m(studio_member::Column::TeacherId)),
+                )
+                .and(p(mentoring_pair::Column::StartedOn).lte(day_col()))
+                .and(
+                    p(mentoring_pair::Column::Status)
+                        .ne("WITHDRAWN")
+                        .or(p(mentoring_pair::Column::EndedOn).is_null())
+                        .or(p(mentoring_pair::Column::EndedOn).gt(day_col())),
+                ),
+        )
+        .group_by_col((days(), Alias::new("i")))
+        .group_by_col((studio_member::Entity, studio_member::Column::Id))
+        .to_owned();
+    let x = Alias::new("x");
+    let n: SimpleExpr = Expr::col((x.clone(), Alias::new("n"))).into();
+    Query::select()
+        .expr_as(Expr::col((x.clone(), Alias::new("i"))), Alias::new("i"))
+        .expr_as(
+            Expr::expr(Func::sum(
+                Expr::case(n.clone().gt(per_member), Expr::val(per_member)).finally(n),
+            ))
+            .cast_as(Alias::new("BIGINT")),
+            Alias::new("value"),
+        )
+        .expr_as(
+            Expr::cust("CAST(COUNT(*) AS BIGINT)"),
+            Alias::new("members"),
+        )
+        .from_subquery(per_member_day, x.clone())
+        .group_by_col((x, Alias::new("i")))
+        .to_owned()
+}
