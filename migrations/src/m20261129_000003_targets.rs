@@ -144,14 +144,14 @@ impl MigrationTrait for Migration {
         let typed = |text: &str, pg_type: &str| -> SimpleExpr {
             match backend {
                 sea_orm::DbBackend::Postgres => Expr::val(text).cast_as(Alias::new(pg_type)),
-                _ => Expr::val(text).into(),
+                _ => Expr::val(text),
             }
         };
         let seeded_at = "2023-04-10T00:00:00+00:00";
         let uuid = |id: &str| -> Result<SimpleExpr, DbErr> {
             let parsed = sea_orm::prelude::Uuid::parse_str(id)
                 .map_err(|e| DbErr::Migration(e.to_string()))?;
-            Ok(Expr::val(parsed).into())
+            Ok(Expr::val(parsed))
         };
         for (id, code, title, metric, goal, per_member, min_level) in seeds {
             insert.values_panic([

@@ -96,7 +96,7 @@ fn check_shape(metric: TargetMetric, goal: Option<i32>, per_member: Option<i32>)
                     "a mentoring quota has no fixed goal: it is perMember × members in force",
                 ));
             }
-            if !per_member.is_some_and(|q| q > 0) {
+            if per_member.is_none_or(|q| q <= 0) {
                 return Err(Error::invalid("perMember", "must be at least 1"));
             }
         }
@@ -107,7 +107,7 @@ fn check_shape(metric: TargetMetric, goal: Option<i32>, per_member: Option<i32>)
                     "only a mentoring quota has one",
                 ));
             }
-            if !goal.is_some_and(|g| g > 0) {
+            if goal.is_none_or(|g| g <= 0) {
                 return Err(Error::invalid("goal", "must be at least 1"));
             }
         }

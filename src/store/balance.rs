@@ -35,8 +35,8 @@ pub async fn units(
     school_year: i32,
     d: NaiveDate,
 ) -> Result<Vec<UnitRow>, DbErr> {
-    let e = |c: enrollment::Column| -> SimpleExpr { Expr::col((enrollment::Entity, c)).into() };
-    let t = |c: teacher::Column| -> SimpleExpr { Expr::col((teacher::Entity, c)).into() };
+    let e = |c: enrollment::Column| -> SimpleExpr { Expr::col((enrollment::Entity, c)) };
+    let t = |c: teacher::Column| -> SimpleExpr { Expr::col((teacher::Entity, c)) };
     let k = Alias::new("k");
     // Teachers who are key teachers on D at county level or above (rule 3, whole family).
     let key = Query::select()

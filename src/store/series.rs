@@ -37,7 +37,7 @@ fn days() -> Alias {
 }
 
 fn day_col() -> SimpleExpr {
-    Expr::col((days(), Alias::new("day"))).into()
+    Expr::col((days(), Alias::new("day")))
 }
 
 /// `SELECT 0 AS i, day0 AS day UNION ALL SELECT 1, day1 …`
@@ -45,7 +45,7 @@ fn days_table(backend: DbBackend, dates: &[NaiveDate]) -> SelectStatement {
     let row = |i: usize, d: NaiveDate| {
         let day: SimpleExpr = match backend {
             DbBackend::Postgres => Expr::val(d).cast_as(Alias::new("date")),
-            _ => Expr::val(d).into(),
+            _ => Expr::val(d),
         };
         Query::select()
             .expr_as(Expr::val(i as i64), Alias::new("i"))
@@ -97,7 +97,7 @@ fn on_day_between(start: SimpleExpr, end: SimpleExpr) -> SimpleExpr {
 }
 
 fn studios(days_table: SelectStatement, min_level: Level) -> SelectStatement {
-    let col = |c: studio::Column| -> SimpleExpr { Expr::col((studio::Entity, c)).into() };
+    let col = |c: studio::Column| -> SimpleExpr { Expr::col((studio::Entity, c)) };
     Query::select()
         .expr_as(Expr::col((days(), Alias::new("i"))), Alias::new("i"))
         .expr_as(
@@ -126,8 +126,8 @@ fn key_teachers(
     min_level: Level,
     kinds: &[DesignationKind],
 ) -> SelectStatement {
-    let d = |c: designation::Column| -> SimpleExpr { Expr::col((designation::Entity, c)).into() };
-    let t = |c: teacher::Column| -> SimpleExpr { Expr::col((teacher::Entity, c)).into() };
+    let d = |c: designation::Column| -> SimpleExpr { Expr::col((designation::Entity, c)) };
+    let t = |c: teacher::Column| -> SimpleExpr { Expr::col((teacher::Entity, c)) };
     let kinds: Vec<i16> = kinds.iter().map(|k| k.rank()).collect();
     // in force on the day (rule 2): awarded ≤ day ≤ expiry, day < revocation
     let in_force = d(designation::Column::AwardedOn)
@@ -173,11 +173,9 @@ fn key_teachers(
 }
 
 fn mentoring(days_table: SelectStatement, min_level: Level, per_member: i64) -> SelectStatement {
-    let m =
-        |c: studio_member::Column| -> SimpleExpr { Expr::col((studio_member::Entity, c)).into() };
-    let s = |c: studio::Column| -> SimpleExpr { Expr::col((studio::Entity, c)).into() };
-    let p =
-        |c: mentoring_pair::Column| -> SimpleExpr { Expr::col((mentoring_pair::Entity, c)).into() };
+    let m = |c: studio_member::Column| -> SimpleExpr { Expr::col((studio_member::Entity, c)) };
+    let s = |c: studio::Column| -> SimpleExpr { Expr::col((studio::Entity, c)) };
+    let p = |c: mentoring_pair::Column| -> SimpleExpr { Expr::col((mentoring_pair::Entity, c)) };
     // Per member in force on each day: its pairs in that studio counted as rule 7 counts them.
     let per_member_day = Query::select()
         .expr_as(Expr::col((days(), Alias::new("i"))), Alias::new("i"))
@@ -225,7 +223,7 @@ fn mentoring(days_table: SelectStatement, min_level: Level, per_member: i64) -> 
         .group_by_col((studio_member::Entity, studio_member::Column::Id))
         .to_owned();
     let x = Alias::new("x");
-    let n: SimpleExpr = Expr::col((x.clone(), Alias::new("n"))).into();
+    let n: SimpleExpr = Expr::col((x.clone(), Alias::new("n")));
     Query::select()
         .expr_as(Expr::col((x.clone(), Alias::new("i"))), Alias::new("i"))
         .expr_as(
