@@ -2,7 +2,7 @@
 
 use anyhow::{Context as _, Result};
 
-use crate::config::{Cli, Command, DbArgs, ServeArgs, UserAddArgs, UserCommand};
+use crate::config::{Cli, Command, DbArgs, DemoArgs, ServeArgs, UserAddArgs, UserCommand};
 use crate::domain::Role;
 use crate::http::{AppState, serve as serve_http};
 use crate::service::auth::{NewUser, create_user, ensure_first_admin, system_actor};
@@ -13,6 +13,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(args) => migrate(args).await,
         Command::User(UserCommand::Add(args)) => user_add(args).await,
+        Command::Demo(args) => demo(args).await,
     }
 }
 
@@ -76,6 +77,28 @@ async fn user_add(args: UserAddArgs) -> Result<()> {
         .map_err(anyhow::Error::msg)?;
     println!("created user {} (role {})", user.username, user.role);
     println!("{token}");
+    Ok(())
+}
+
+async fn demo(args: DemoArgs) -> Result<()> {
+    let db = open(&args.db).await?;
+    let started = std::time::Instant::now();
+    match crate::service::demo::fill(&db, &system_actor(), args.teachers as usize)
+        .await
+        .map_err(anyhow::Error::msg)?
+    {
+        Some(s) => println!(
+            "demo county created in {:.1} s: {} schools, {} teachers, {} designations, {} studios, {} pairs, {} activities",
+            started.elapsed().as_secs_f64(),
+            s.schools,
+            s.teachers,
+            s.designations,
+            s.studios,
+            s.pairs,
+            s.activities
+        ),
+        None => println!("the database already holds a registry; demo left it unchanged"),
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod balance;
 pub mod counts;
+pub mod demo;
 pub mod designations;
 pub mod reserve;
 pub mod schools;

@@ -123,3 +123,34 @@ async fn user_add_prints_a_working_token_last() {
     assert!(out.status.success());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn demo_fills_an_empty_database_once() {
+    let dir = temp_dir();
+    let db = dir.join("demo.db").display().to_string();
+    let run = || {
+        Command::new(BIN)
+            .args(["demo", "--database-url", &db])
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let out = String::from_utf8(first.stdout).unwrap();
+    assert!(
+        out.contains("demo county created") && out.contains("25 schools"),
+        "{out}"
+    );
+    let second = run();
+    assert!(second.status.success());
+    assert!(
+        String::from_utf8(second.stdout)
+            .unwrap()
+            .contains("left it unchanged")
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,1032 @@
+//! `teacher-registry demo`: a fictional county built on the plan's real school and township
+//! names, so every query, target and the dashboard show meaningful numbers.
+//!
+//! Deterministic (a fixed seed: the same database every time), idempotent (an existing
+//! registry is left alone), and fast: the rows are generated here, obeying the domain's rules
+//! by construction, and written in bulk in one transaction.
+
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use sea_orm::prelude::DateTimeUtc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{record, require};
+use crate::domain::{
+    ActivityKind, Actor, AssessmentResult, DesignationKind, Education, Gender, Level, MemberRole,
+    PairStatus, Permission, ReservePool, Stage, StudioStatus,
+};
+use crate::error::Result;
+use crate::store::{
+    Db, designation, enrollment, mentoring_activity, mentoring_pair, reserve_entry, school, studio,
+    studio_assessment, studio_member, target, teacher,
+};
+
+/// What the demo wrote.
+#[derive(Debug, Clone, Default)]
+pub struct DemoSummary {
+    pub schools: usize,
+    pub teachers: usize,
+    pub designations: usize,
+    pub studios: usize,
+    pub pairs: usize,
+    pub activities: usize,
+}
+
+/// SplitMix64: tiny, fast, and the same sequence on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// 0 ≤ n < bound.
+    fn below(&mut self, bound: u64) -> u64 {
+        self.next() % bound.max(1)
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+    /// Picks by weight.
+    fn weighted<'a, T>(&mut self, items: &'a [(T, u64)]) -> &'a T {
+        let total: u64 = items.iter().map(|(_, w)| w).sum();
+        let mut roll = self.below(total);
+        for (item, w) in items {
+            if roll < *w {
+                return item;
+            }
+            roll -= w;
+        }
+        &items[0].0
+    }
+    fn day_between(&mut self, from: NaiveDate, to: NaiveDate) -> NaiveDate {
+        let span = (to - from).num_days().max(0) as u64;
+        from + Duration::days(self.below(span + 1) as i64)
+    }
+}
+
+/// The day the demo county is drawn as of.
+const DEMO_TODAY: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 30) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// Schools of the plan (section 二(四)(五)) and of the county's townships; fictional figures.
+/// (name, township, urban, primary students 2025, junior students 2025)
+const SCHOOLS: &[(&str, &str, bool, i32, i32)] = &[
+    ("石城一小城北校区", "琴江镇", true, 2100, 0),
+    ("东城中小学", "琴江镇", true, 1800, 900),
+    ("琴江中心小学", "琴江镇", true, 2600, 0),
+    ("城南中小学", "琴江镇", true, 1500, 800),
+    ("温坊初中", "琴江镇", true, 0, 1700),
+    ("石城县第一小学", "琴江镇", true, 2900, 0),
+    ("新前江小学", "琴江镇", true, 1200, 0),
+    ("梅福九年一贯制学校", "琴江镇", true, 900, 500),
+    ("石城中学", "琴江镇", true, 0, 2600),
+    ("赣源中学", "琴江镇", true, 0, 1900),
+    ("赣江源中小学", "横江镇", false, 700, 400),
+    ("横江中心小学", "横江镇", false, 1300, 0),
+    ("横江中学", "横江镇", false, 0, 1100),
+    ("小松中心小学", "小松镇", false, 1400, 0),
+    ("小松中学", "小松镇", false, 0, 900),
+    ("高田中心小学", "高田镇", false, 1500, 0),
+    ("高田中学", "高田镇", false, 0, 1000),
+    ("屏山中心小学", "屏山镇", false, 1200, 0),
+    ("屏山中学", "屏山镇", false, 0, 800),
+    ("木兰中心小学", "木兰乡", false, 800, 0),
+    ("丰山中心小学", "丰山乡", false, 900, 0),
+    ("大由中心小学", "大由乡", false, 700, 0),
+    ("龙岗中心小学", "龙岗乡", false, 1000, 0),
+    ("珠坑中心小学", "珠坑乡", false, 800, 0),
+    ("岩岭中心小学", "岩岭乡", false, 1100, 0),
+];
+
+const SURNAMES: &[&str] = &[
+    "陈", "李", "黄", "赖", "温", "刘", "王", "张", "曾", "许", "罗", "吴", "邓", "钟", "谢", "廖",
+    "朱", "杨", "周", "熊", "何", "邱", "郭", "胡", "肖", "孙", "徐", "宋",
+];
+const GIVEN: &[&str] = &[
+    "敏", "丽", "华", "芳", "静", "婷", "燕", "霞", "军", "伟", "强", "磊", "洋", "勇", "艳", "娟",
+    "玲", "萍", "红", "明", "辉", "鹏", "斌", "琳", "欣", "怡", "晨", "宇", "涛", "佳", "颖", "慧",
+];
+
+const PRIMARY_SUBJECTS: &[(&str, u64)] = &[
+    ("语文", 30),
+    ("数学", 25),
+    ("英语", 9),
+    ("科学", 6),
+    ("道德与法治", 5),
+    ("音乐", 5),
+    ("美术", 4),
+    ("体育与健康", 7),
+    ("信息科技", 3),
+    ("综合实践活动", 2),
+    ("心理健康", 2),
+    ("劳动", 1),
+    ("特殊教育", 1),
+];
+const JUNIOR_SUBJECTS: &[(&str, u64)] = &[
+    ("语文", 15),
+    ("数学", 15),
+    ("英语", 14),
+    ("物理", 8),
+    ("化学", 6),
+    ("生物", 6),
+    ("历史", 6),
+    ("地理", 6),
+    ("道德与法治", 7),
+    ("音乐", 4),
+    ("美术", 3),
+    ("体育与健康", 7),
+    ("信息科技", 3),
+];
+
+/// A valid resident ID number for 石城县 (region 360735) with its GB 11643 check character.
+fn id_number(birth: NaiveDate, seq: u32, female: bool) -> String {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    // The 17th digit is odd for men, even for women.
+    let seq = (seq % 500) * 2 + u32::from(!female);
+    let body = format!("360735{}{:03}", birth.format("%Y%m%d"), seq % 1000);
+    let sum: u32 = body
+        .chars()
+        .zip(W)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
+    format!("{body}{}", C[(sum % 11) as usize])
+}
+
+/// A designation batch: year, kind, level, how many, term in years, title.
+struct Batch(
+    i32,
+    DesignationKind,
+    Level,
+    usize,
+    Option<i64>,
+    &'static str,
+);
+
+/// A studio of the demo: name, subject, level, establishment day, per-member capacity.
+struct PlannedStudio(
+    &'static str,
+    &'static str,
+    Level,
+    Option<NaiveDate>,
+    Option<i32>,
+);
+
+struct Person {
+    id: Uuid,
+    school: usize,
+    stage: Stage,
+    hired_on: NaiveDate,
+    left_on: Option<NaiveDate>,
+    experience_rank: u64,
+}
+
+impl Person {
+    fn employed_on(&self, d: NaiveDate) -> bool {
+        self.hired_on <= d && self.left_on.is_none_or(|l| d < l)
+    }
+}
+
+async fn insert_chunks<E, A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<()>
+where
+    E: EntityTrait,
+    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(400).collect();
+        E::insert_many(chunk).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
+
+/// Fills an empty registry; returns `None` (and changes nothing) when schools exist already.
+pub async fn fill(db: &Db, actor: &Actor, teachers_wanted: usize) -> Result<Option<DemoSummary>> {
+    require(actor, Permission::WriteRegistry)?;
+    require(actor, Permission::ManageStudios)?;
+    let tx = db.begin().await?;
+    if school::Entity::find().count(&tx).await? > 0 {
+        return Ok(None);
+    }
+    let mut rng = Rng(20230410);
+    let now = Utc::now();
+    let mut summary = DemoSummary::default();
+
+    // Schools and enrollments (school years 2022–2025; towns grow, villages shrink).
+    let mut school_ids = Vec::new();
+    let mut schools = Vec::new();
+    let mut enrollments = Vec::new();
+    for (name, township, urban, primary, junior) in SCHOOLS {
+        let id = Uuid::now_v7();
+        school_ids.push(id);
+        schools.push(school::ActiveModel {
+            id: Set(id),
+            name: Set((*name).to_owned()),
+            township: Set((*township).to_owned()),
+            area: Set(if *urban { "URBAN" } else { "RURAL" }.to_owned()),
+            has_primary: Set(*primary > 0),
+            has_junior: Set(*junior > 0),
+            created_at: Set(now),
+        });
+        for year in 2022..=2025 {
+            let drift = 2025 - year;
+            for (stage, students) in [(Stage::Primary, *primary), (Stage::Junior, *junior)] {
+                if students == 0 {
+                    continue;
+                }
+                let factor = if *urban {
+                    100 - 3 * drift
+                } else {
+                    100 + 4 * drift
+                };
+                enrollments.push(enrollment::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    school_id: Set(id),
+                    school_year: Set(year),
+                    stage: Set(stage.code().to_owned()),
+                    students: Set(students * factor / 100),
+                    updated_at: Set(now),
+                });
+            }
+        }
+    }
+    summary.schools = schools.len();
+    insert_chunks(&tx, schools).await?;
+    insert_chunks(&tx, enrollments).await?;
+
+    let (people, teachers) = make_teachers(&mut rng, &school_ids, teachers_wanted, now);
+    summary.teachers = teachers.len();
+    insert_chunks(&tx, teachers).await?;
+
+    let (designations, holders) = make_designations(&mut rng, &people, now);
+    summary.designations = designations.len();
+    insert_chunks(&tx, designations).await?;
+
+    let entries = make_reserve_entries(&mut rng, &people, &holders, now);
+    insert_chunks(&tx, entries).await?;
+
+    let StudioRows {
+        studios,
+        members,
+        pairs,
+        activities,
+        assessments,
+    } = make_studios(&mut rng, &people, &holders, &school_ids, now);
+    summary.studios = studios.len();
+    summary.pairs = pairs.len();
+    summary.activities = activities.len();
+    insert_chunks(&tx, studios).await?;
+    insert_chunks(&tx, members).await?;
+    insert_chunks(&tx, pairs).await?;
+    insert_chunks(&tx, activities).await?;
+    insert_chunks(&tx, assessments).await?;
+
+    // A 2026–2028 plan beside the 2023 one, as leadership would add it.
+    for (code, title, metric, goal, per_member) in [
+        (
+            "STUDIOS_2028",
+            "到2028年，建成15个名师工作室",
+            "STUDIOS",
+            Some(15),
+            None,
+        ),
+        (
+            "KEY_TEACHERS_2028",
+            "到2028年，县级（含）以上学科带头人和骨干教师达到520名",
+            "KEY_TEACHERS",
+            Some(520),
+            None,
+        ),
+        (
+            "MENTORING_2028",
+            "每个工作室成员结对培养3名青年教师",
+            "MENTEES_PER_MEMBER",
+            None,
+            Some(3),
+        ),
+    ] {
+        target::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            code: Set(code.to_owned()),
+            title: Set(title.to_owned()),
+            metric: Set(metric.to_owned()),
+            goal: Set(goal),
+            per_member: Set(per_member),
+            min_level: Set(if per_member.is_some() {
+                Level::School
+            } else {
+                Level::County
+            }
+            .rank()),
+            kinds: Set("KEY_TEACHER,SUBJECT_LEADER,MASTER_TEACHER".to_owned()),
+            baseline_on: Set(date(2026, 1, 1)),
+            deadline: Set(date(2028, 12, 31)),
+            retired_on: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&tx)
+        .await?;
+    }
+    record(
+        &tx,
+        actor,
+        "demo",
+        Uuid::nil(),
+        json!({ "schools": summary.schools, "teachers": summary.teachers,
+                "designations": summary.designations, "studios": summary.studios,
+                "pairs": summary.pairs, "activities": summary.activities }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(summary))
+}
+
+/// Teachers spread over the units in proportion to their students.
+fn make_teachers(
+    rng: &mut Rng,
+    school_ids: &[Uuid],
+    teachers_wanted: usize,
+    now: DateTimeUtc,
+) -> (Vec<Person>, Vec<teacher::ActiveModel>) {
+    let units: Vec<(usize, Stage, i32)> = SCHOOLS
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, _, _, p, j))| [(i, Stage::Primary, *p), (i, Stage::Junior, *j)])
+        .filter(|(_, _, n)| *n > 0)
+        .collect();
+    let total_students: i64 = units.iter().map(|(_, _, n)| i64::from(*n)).sum();
+    let mut people: Vec<Person> = Vec::new();
+    let mut teachers = Vec::new();
+    // The demo's present is fixed, so the same county comes out whenever it is generated.
+    let today = DEMO_TODAY;
+    for (school, stage, students) in &units {
+        let share = (teachers_wanted as i64 * i64::from(*students) / total_students).max(3);
+        for _ in 0..share {
+            let n = people.len() as u32 + 1;
+            let female = rng.chance(if *stage == Stage::Primary { 72 } else { 55 });
+            let birth = rng.day_between(date(1964, 1, 1), date(2001, 12, 31));
+            let hired_on = (birth + Duration::days(365 * 22 + rng.below(1500) as i64))
+                .with_day(1)
+                .unwrap_or(birth)
+                .with_month(9)
+                .unwrap_or(birth)
+                .min(date(2026, 9, 1));
+            // Retirement at about 55 (women) or 60 (men), and some transfers out.
+            let retire_at = birth + Duration::days(365 * if female { 55 } else { 60 } + 30);
+            let left_on = if retire_at <= today {
+                Some(retire_at.max(hired_on + Duration::days(30)))
+            } else if rng.chance(5) {
+                Some(
+                    rng.day_between(date(2023, 2, 1), date(2026, 9, 1))
+                        .max(hired_on + Duration::days(30)),
+                )
+            } else {
+                None
+            };
+            let subjects = if *stage == Stage::Primary {
+                PRIMARY_SUBJECTS
+            } else {
+                JUNIOR_SUBJECTS
+            };
+            let education = match (*stage, rng.below(100)) {
+                (Stage::Primary, 0..=4) => Education::Secondary,
+                (Stage::Primary, 5..=34) => Education::Associate,
+                (Stage::Primary, 35..=94) => Education::Bachelor,
+                (Stage::Junior, 0..=9) => Education::Associate,
+                (Stage::Junior, 10..=89) => Education::Bachelor,
+                _ => Education::Master,
+            };
+            let id = Uuid::now_v7();
+            let name = format!(
+                "{}{}{}",
+                rng.pick(SURNAMES),
+                rng.pick(GIVEN),
+                if rng.chance(60) { *rng.pick(GIVEN) } else { "" }
+            );
+            teachers.push(teacher::ActiveModel {
+                id: Set(id),
+                staff_no: Set(format!("SC{:05}", n)),
+                name: Set(name),
+                gender: Set(if female { Gender::Female } else { Gender::Male }
+                    .code()
+                    .to_owned()),
+                birth_date: Set(Some(birth)),
+                id_number: Set(Some(id_number(birth, n, female))),
+                school_id: Set(school_ids[*school]),
+                stage: Set(stage.code().to_owned()),
+                subject: Set((*rng.weighted(subjects)).to_owned()),
+                education: Set(education.rank()),
+                hired_on: Set(Some(hired_on)),
+                left_on: Set(left_on),
+                leave_reason: Set(left_on.map(|l| {
+                    if retire_at <= l {
+                        "退休"
+                    } else {
+                        "调出县外"
+                    }
+                    .to_owned()
+                })),
+                created_at: Set(now),
+                updated_at: Set(now),
+            });
+            people.push(Person {
+                id,
+                school: *school,
+                stage: *stage,
+                hired_on,
+                left_on,
+                experience_rank: rng.below(1000),
+            });
+        }
+    }
+    (people, teachers)
+}
+
+/// Yearly county key-teacher batches (three-year terms), subject leaders, master teachers,
+/// and the municipal, provincial and national titles above them. Returns the rows and the
+/// people holding a county-or-above title.
+fn make_designations(
+    rng: &mut Rng,
+    people: &[Person],
+    now: DateTimeUtc,
+) -> (Vec<designation::ActiveModel>, Vec<usize>) {
+    let scale = |n: usize| n * people.len() / 3000;
+    let batches: Vec<Batch> = vec![
+        Batch(
+            2019,
+            DesignationKind::KeyTeacher,
+            Level::County,
+            scale(80),
+            Some(3),
+            "县级骨干教师",
+        ),
+        Batch(
+            2020,
+            DesignationKind::KeyTeacher,
+            Level::County,
+            scale(85),
+            Some(3),
+            "县级骨干教师",
+        ),
+        Batch(
+            2021,
+            DesignationKind::KeyTeacher,
+            Level::County,
+            scale(90),
+            Some(3),
+            "县级骨干教师",
+        ),
+        Batch(
+            2022,
+            DesignationKind::KeyTeacher,
+            Level::County,
+            scale(95),
+            Some(3),
+            "县级骨干教师",
+        ),
+        Batch(
+            2023,
+            DesignationKind::KeyTeacher,
+            Level::County,
+            scale(140),
+            Some(3),
+            "县级骨干教师",
+        ),
+        Batch(
+            2024,
+            DesignationKind::KeyTeacher,
+            Level::County,
+            scale(150),
+            Some(3),
+            "县级骨干教师",
+        ),
+        Batch(
+            2025,
+            DesignationKind::KeyTeacher,
+            Level::County,
+            scale(150),
+            Some(3),
+            "县级骨干教师",
+        ),
+        Batch(
+            2026,
+            DesignationKind::KeyTeacher,
+            Level::County,
+            scale(165),
+            Some(3),
+            "县级骨干教师",
+        ),
+        Batch(
+            2021,
+            DesignationKind::SubjectLeader,
+            Level::County,
+            scale(40),
+            Some(5),
+            "县级学科带头人",
+        ),
+        Batch(
+            2024,
+            DesignationKind::SubjectLeader,
+            Level::County,
+            scale(45),
+            Some(5),
+            "县级学科带头人",
+        ),
+        Batch(
+            2022,
+            DesignationKind::MasterTeacher,
+            Level::County,
+            scale(12),
+            None,
+            "石城名师",
+        ),
+        Batch(
+            2025,
+            DesignationKind::MasterTeacher,
+            Level::County,
+            scale(12),
+            None,
+            "石城名师",
+        ),
+        Batch(
+            2020,
+            DesignationKind::KeyTeacher,
+            Level::Municipal,
+            scale(25),
+            Some(5),
+            "赣州市骨干教师",
+        ),
+        Batch(
+            2023,
+            DesignationKind::KeyTeacher,
+            Level::Municipal,
+            scale(28),
+            Some(5),
+            "赣州市骨干教师",
+        ),
+        Batch(
+            2023,
+            DesignationKind::SubjectLeader,
+            Level::Municipal,
+            scale(10),
+            Some(5),
+            "赣州市学科带头人",
+        ),
+        Batch(
+            2024,
+            DesignationKind::KeyTeacher,
+            Level::Provincial,
+            scale(8),
+            Some(5),
+            "江西省骨干教师",
+        ),
+        Batch(
+            2022,
+            DesignationKind::SubjectLeader,
+            Level::Provincial,
+            scale(3),
+            Some(5),
+            "江西省学科带头人",
+        ),
+        Batch(
+            2021,
+            DesignationKind::MasterTeacher,
+            Level::National,
+            1,
+            None,
+            "全国优秀教师",
+        ),
+        Batch(
+            2024,
+            DesignationKind::KeyTeacher,
+            Level::School,
+            scale(260),
+            Some(2),
+            "校级骨干教师",
+        ),
+    ];
+    let mut designations = Vec::new();
+    let mut awarded: std::collections::HashSet<(usize, DesignationKind, Level, NaiveDate)> =
+        Default::default();
+    let mut holders: Vec<usize> = Vec::new();
+    let mut in_force: Vec<(usize, DesignationKind, Level, Option<NaiveDate>)> = Vec::new();
+    let mut certificate = 0;
+    for Batch(year, kind, level, count, years, title) in batches {
+        let awarded_on = date(year, 9, 10);
+        // Experienced teachers are likelier: draw from those employed on the award day,
+        // favouring a higher experience rank (and earlier holders, for higher titles).
+        let mut pool: Vec<(u64, usize)> = (0..people.len())
+            .filter(|i| people[*i].employed_on(awarded_on))
+            .filter(|i| awarded_on - people[*i].hired_on > Duration::days(365 * 4))
+            // Nobody is awarded a title they already hold in force.
+            .filter(|i| {
+                !in_force.iter().any(|(h, k, l, until)| {
+                    h == i && *k == kind && *l == level && until.is_none_or(|u| u >= awarded_on)
+                })
+            })
+            .map(|i| {
+                let held = holders.contains(&i);
+                let base = people[i].experience_rank + rng.below(900);
+                (
+                    if held && level > Level::County {
+                        base + 1500
+                    } else {
+                        base
+                    },
+                    i,
+                )
+            })
+            .collect();
+        pool.sort_unstable_by(|a, b| b.cmp(a));
+        for i in pool.into_iter().map(|(_, i)| i).take(count) {
+            if !awarded.insert((i, kind, level, awarded_on)) {
+                continue;
+            }
+            certificate += 1;
+            let expires_on = years.map(|y| date(year + y as i32, 9, 9));
+            // A few titles are revoked part-way (师德 cases, fraud in an application).
+            let revoked = rng.chance(2).then(|| {
+                rng.day_between(
+                    awarded_on,
+                    expires_on
+                        .unwrap_or(date(2026, 6, 30))
+                        .min(date(2026, 6, 30)),
+                )
+            });
+            designations.push(designation::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                teacher_id: Set(people[i].id),
+                kind: Set(kind.rank()),
+                level: Set(level.rank()),
+                subject: Set(None),
+                batch: Set(Some(format!("{year}年{title}评选"))),
+                awarded_on: Set(awarded_on),
+                expires_on: Set(expires_on),
+                revoked_on: Set(revoked),
+                revoke_reason: Set(revoked.map(|_| "年度考核不合格，撤销称号".to_owned())),
+                certificate_no: Set(Some(format!("SCJY-{year}-{certificate:05}"))),
+                created_at: Set(now),
+            });
+            if level >= Level::County {
+                holders.push(i);
+            }
+            in_force.push((i, kind, level, revoked.or(expires_on)));
+        }
+    }
+    (designations, holders)
+}
+
+/// Promising younger teachers in the reserve pools, some of whom have left them since.
+fn make_reserve_entries(
+    rng: &mut Rng,
+    people: &[Person],
+    holders: &[usize],
+    now: DateTimeUtc,
+) -> Vec<reserve_entry::ActiveModel> {
+    let mut entries = Vec::new();
+    for (i, p) in people.iter().enumerate() {
+        let pool = if rng.chance(5) {
+            ReservePool::KeyTeacher
+        } else if rng.chance(1) {
+            ReservePool::Principal
+        } else {
+            continue;
+        };
+        let entered_on = rng.day_between(date(2023, 6, 1), date(2025, 12, 31));
+        if !p.employed_on(entered_on) || holders.contains(&i) {
+            continue;
+        }
+        let left_on = p.left_on.filter(|l| *l > entered_on).or_else(|| {
+            rng.chance(20)
+                .then(|| rng.day_between(entered_on, date(2026, 9, 1)))
+        });
+        entries.push(reserve_entry::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            teacher_id: Set(p.id),
+            pool: Set(pool.code().to_owned()),
+            entered_on: Set(entered_on),
+            left_on: Set(left_on),
+            created_at: Set(now),
+        });
+    }
+    entries
+}
+
+/// The rows of the studios and everything in them.
+struct StudioRows {
+    studios: Vec<studio::ActiveModel>,
+    members: Vec<studio_member::ActiveModel>,
+    pairs: Vec<mentoring_pair::ActiveModel>,
+    activities: Vec<mentoring_activity::ActiveModel>,
+    assessments: Vec<studio_assessment::ActiveModel>,
+}
+
+/// The plan's ten studios (one from before the plan), one failed in 2026, one planned.
+fn make_studios(
+    rng: &mut Rng,
+    people: &[Person],
+    holders: &[usize],
+    school_ids: &[Uuid],
+    now: DateTimeUtc,
+) -> StudioRows {
+    let today = DEMO_TODAY;
+    let studio_plan: &[PlannedStudio] = &[
+        PlannedStudio(
+            "陈老师小学语文名师工作室",
+            "语文",
+            Level::Municipal,
+            Some(date(2022, 9, 1)),
+            None,
+        ),
+        PlannedStudio(
+            "初中数学名师工作室",
+            "数学",
+            Level::County,
+            Some(date(2023, 5, 20)),
+            Some(4),
+        ),
+        PlannedStudio(
+            "小学数学名师工作室",
+            "数学",
+            Level::County,
+            Some(date(2023, 9, 1)),
+            None,
+        ),
+        PlannedStudio(
+            "初中英语名师工作室",
+            "英语",
+            Level::County,
+            Some(date(2023, 11, 15)),
+            None,
+        ),
+        PlannedStudio(
+            "初中物理名师工作室",
+            "物理",
+            Level::County,
+            Some(date(2024, 3, 1)),
+            None,
+        ),
+        PlannedStudio(
+            "小学英语名师工作室",
+            "英语",
+            Level::County,
+            Some(date(2024, 5, 10)),
+            Some(4),
+        ),
+        PlannedStudio(
+            "体育与健康名师工作室",
+            "体育与健康",
+            Level::County,
+            Some(date(2024, 9, 1)),
+            None,
+        ),
+        PlannedStudio(
+            "小学科学名师工作室",
+            "科学",
+            Level::County,
+            Some(date(2025, 3, 1)),
+            None,
+        ),
+        PlannedStudio(
+            "初中语文名师工作室",
+            "语文",
+            Level::Provincial,
+            Some(date(2025, 6, 1)),
+            None,
+        ),
+        PlannedStudio(
+            "道德与法治名师工作室",
+            "道德与法治",
+            Level::County,
+            Some(date(2025, 9, 1)),
+            None,
+        ),
+        PlannedStudio(
+            "心理健康教育名师工作室",
+            "心理健康",
+            Level::County,
+            None,
+            None,
+        ),
+    ];
+    let mut taken: std::collections::HashSet<usize> = Default::default();
+    let mut studios = Vec::new();
+    let mut members = Vec::new();
+    let mut pairs = Vec::new();
+    let mut activities = Vec::new();
+    let mut assessments = Vec::new();
+    for (n, PlannedStudio(name, subject, level, established, capacity)) in
+        studio_plan.iter().enumerate()
+    {
+        let start = established.unwrap_or(date(2026, 12, 1));
+        // The host: a county-or-above title holder employed from the start to today.
+        let host = holders
+            .iter()
+            .copied()
+            .find(|h| {
+                !taken.contains(h) && people[*h].employed_on(start) && people[*h].employed_on(today)
+            })
+            .unwrap_or(n);
+        taken.insert(host);
+        let studio_id = Uuid::now_v7();
+        let closed_on = (n == 2).then(|| date(2026, 6, 30));
+        studios.push(studio::ActiveModel {
+            id: Set(studio_id),
+            name: Set((*name).to_owned()),
+            subject: Set((*subject).to_owned()),
+            level: Set(level.rank()),
+            school_id: Set(school_ids[people[host].school]),
+            host_teacher_id: Set(people[host].id),
+            status: Set(match (established, closed_on) {
+                (None, _) => StudioStatus::Planned,
+                (Some(_), Some(_)) => StudioStatus::Closed,
+                _ => StudioStatus::Active,
+            }
+            .code()
+            .to_owned()),
+            established_on: Set(*established),
+            closed_on: Set(closed_on),
+            mentee_capacity: Set(*capacity),
+            created_at: Set(now),
+        });
+        let Some(established) = *established else {
+            continue;
+        };
+        for year in established.year()..=2025 {
+            let assessed_on = date(year, 12, 20);
+            if assessed_on > established + Duration::days(200) {
+                assessments.push(studio_assessment::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    studio_id: Set(studio_id),
+                    cycle: Set(year.to_string()),
+                    result: Set(if rng.chance(35) {
+                        AssessmentResult::Excellent
+                    } else {
+                        AssessmentResult::Pass
+                    }
+                    .code()
+                    .to_owned()),
+                    assessed_on: Set(assessed_on),
+                    notes: Set(None),
+                    created_at: Set(now),
+                });
+            }
+        }
+        if let Some(closed) = closed_on {
+            assessments.push(studio_assessment::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                studio_id: Set(studio_id),
+                cycle: Set("2026上半年".to_owned()),
+                result: Set(AssessmentResult::Fail.code().to_owned()),
+                assessed_on: Set(closed),
+                notes: Set(Some("活动开展不足，考核不合格".to_owned())),
+                created_at: Set(now),
+            });
+        }
+        // The host and five to eight members, joining in the studio's first months.
+        let mut team = vec![(host, established, MemberRole::Host)];
+        let size = 5 + rng.below(4) as usize;
+        let mut candidates: Vec<(u64, usize)> = (0..people.len())
+            .filter(|i| !taken.contains(i) && people[*i].stage == people[host].stage)
+            .map(|i| (people[i].experience_rank + rng.below(400), i))
+            .collect();
+        candidates.sort_unstable_by(|a, b| b.cmp(a));
+        for i in candidates.into_iter().map(|(_, i)| i).take(size * 3) {
+            if team.len() > size {
+                break;
+            }
+            let joined = rng.day_between(established, established + Duration::days(120));
+            if people[i].employed_on(joined) && people[i].employed_on(today) {
+                taken.insert(i);
+                team.push((i, joined, MemberRole::Member));
+            }
+        }
+        for (i, joined, role) in &team {
+            members.push(studio_member::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                studio_id: Set(studio_id),
+                teacher_id: Set(people[*i].id),
+                role: Set(role.code().to_owned()),
+                joined_on: Set(*joined),
+                left_on: Set(None),
+                created_at: Set(now),
+            });
+        }
+        // Pairs: one to four mentees per member, from the studio's schools and stage.
+        let mut mentees: Vec<usize> = (0..people.len())
+            .filter(|i| {
+                !team.iter().any(|(t, _, _)| t == i) && people[*i].stage == people[host].stage
+            })
+            .collect();
+        mentees.sort_by_key(|i| people[*i].experience_rank);
+        let mut next = rng.below(50) as usize;
+        for (mentor, joined, _) in &team {
+            let wanted = *rng.weighted(&[(1usize, 2), (2, 3), (3, 4), (4, 1)]);
+            let wanted = capacity.map_or(wanted, |c| wanted.min(c as usize));
+            for _ in 0..wanted {
+                let Some(&mentee) = mentees.get(next) else {
+                    break;
+                };
+                next += 1 + rng.below(3) as usize;
+                let started =
+                    rng.day_between(*joined + Duration::days(14), *joined + Duration::days(300));
+                let after_close = closed_on.is_some_and(|c| started >= c);
+                if started > today || after_close || !people[mentee].employed_on(started) {
+                    continue;
+                }
+                let ended = closed_on.filter(|c| *c > started);
+                let (status, ended_on) = match (rng.below(10), ended) {
+                    (_, Some(c)) => (PairStatus::Completed, Some(c)),
+                    (0, _) => (
+                        PairStatus::Withdrawn,
+                        Some(
+                            rng.day_between(started, started + Duration::days(200))
+                                .min(today),
+                        ),
+                    ),
+                    (1..=2, _) if started + Duration::days(365) < today => {
+                        (PairStatus::Completed, Some(started + Duration::days(365)))
+                    }
+                    _ => (PairStatus::Active, None),
+                };
+                let pair_id = Uuid::now_v7();
+                pairs.push(mentoring_pair::ActiveModel {
+                    id: Set(pair_id),
+                    studio_id: Set(studio_id),
+                    mentor_teacher_id: Set(people[*mentor].id),
+                    mentee_teacher_id: Set(people[mentee].id),
+                    started_on: Set(started),
+                    ended_on: Set(ended_on),
+                    status: Set(status.code().to_owned()),
+                    goal: Set(Some(
+                        "一年内上好一节县级公开课，三年内成长为县级骨干教师".to_owned(),
+                    )),
+                    created_at: Set(now),
+                });
+                let last = ended_on.unwrap_or(today);
+                for _ in 0..(2 + rng.below(5)) {
+                    let kind = *rng.pick(&[
+                        ActivityKind::LessonObservation,
+                        ActivityKind::DemonstrationLesson,
+                        ActivityKind::LessonStudy,
+                        ActivityKind::Lecture,
+                        ActivityKind::ResearchProject,
+                        ActivityKind::Other,
+                    ]);
+                    activities.push(mentoring_activity::ActiveModel {
+                        id: Set(Uuid::now_v7()),
+                        pair_id: Set(pair_id),
+                        date: Set(rng.day_between(started, last)),
+                        kind: Set(kind.code().to_owned()),
+                        hours: Set(f64::from(1 + rng.below(6) as u32) * 0.5),
+                        notes: Set(None),
+                        created_at: Set(now),
+                    });
+                }
+            }
+        }
+    }
+    StudioRows {
+        studios,
+        members,
+        pairs,
+        activities,
+        assessments,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::IdNumber;
+
+    #[test]
+    fn generated_id_numbers_pass_the_checksum_and_carry_the_birth_date() {
+        let birth = date(1985, 3, 15);
+        for seq in [1, 2, 999, 1234] {
+            let id = IdNumber::parse(&id_number(birth, seq, seq % 2 == 0)).unwrap();
+            assert_eq!(id.birth_date(), Some(birth));
+        }
+    }
+
+    #[test]
+    fn the_generator_is_deterministic() {
+        let (mut a, mut b) = (Rng(7), Rng(7));
+        assert!((0..100).all(|_| a.next() == b.next()));
+    }
+}
