@@ -37,6 +37,30 @@ pub struct DemoArgs {
 pub enum UserCommand {
     /// Create a user and print its bearer token as the last line.
     Add(UserAddArgs),
+    /// List a user's tokens (id, origin, created, expires, revoked).
+    Tokens(UserNameArgs),
+    /// Revoke a token by its id (from `user tokens`).
+    RevokeToken(TokenIdArgs),
+    /// Disable a user: its tokens stop working at once.
+    Disable(UserNameArgs),
+    /// Enable a disabled user again.
+    Enable(UserNameArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserNameArgs {
+    /// The user's login name.
+    pub username: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TokenIdArgs {
+    /// The token's id (not the token itself).
+    pub token_id: uuid::Uuid,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 /// Where the database is.
@@ -75,18 +99,67 @@ pub struct ServeArgs {
     pub settings: Settings,
 }
 
-/// Settings the API consults while serving.
+/// Settings the API consults while serving. Each is a flag and an environment variable; the
+/// defaults suit a county bureau and are listed in the README.
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Lifetime of tokens issued by `login`, in hours.
-    #[arg(long, env = "REGISTRY_TOKEN_TTL_HOURS", default_value_t = 12)]
+    #[arg(long, env = "REGISTRY_TOKEN_TTL_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=2160))]
     pub token_ttl_hours: u32,
+    /// Failed logins in a row that lock a user out.
+    #[arg(long, env = "REGISTRY_MAX_FAILED_LOGINS", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub max_failed_logins: u32,
+    /// How long a lockout lasts, in minutes.
+    #[arg(long, env = "REGISTRY_LOCKOUT_MINUTES", default_value_t = 15)]
+    pub lockout_minutes: u32,
+    /// Deepest nesting a query may have.
+    #[arg(long, env = "REGISTRY_MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: usize,
+    /// Highest complexity a query may have (a field costs 1; a page costs its `first` times
+    /// what each item asks for).
+    #[arg(long, env = "REGISTRY_MAX_COMPLEXITY", default_value_t = 20_000)]
+    pub max_complexity: usize,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "REGISTRY_MAX_BODY_BYTES", default_value_t = 1_048_576)]
+    pub max_body_bytes: usize,
+    /// Most operations in one batched request.
+    #[arg(long, env = "REGISTRY_MAX_BATCH", default_value_t = 10)]
+    pub max_batch: usize,
+    /// Longest a request may run, in milliseconds.
+    #[arg(long, env = "REGISTRY_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    pub request_timeout_ms: u64,
+    /// Answer introspection queries (from authenticated users only). `false` in production
+    /// hides the schema from the endpoint; `/schema.graphql` still serves it.
+    #[arg(long, env = "REGISTRY_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+    /// Serve GraphiQL on `GET /graphql`.
+    #[arg(long, env = "REGISTRY_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub graphiql: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             token_ttl_hours: 12,
+            max_failed_logins: 5,
+            lockout_minutes: 15,
+            max_depth: 12,
+            max_complexity: 20_000,
+            max_body_bytes: 1_048_576,
+            max_batch: 10,
+            request_timeout_ms: 30_000,
+            introspection: true,
+            graphiql: true,
+        }
+    }
+}
+
+impl Settings {
+    pub fn login_policy(&self) -> crate::service::auth::LoginPolicy {
+        crate::service::auth::LoginPolicy {
+            token_ttl: chrono::Duration::hours(i64::from(self.token_ttl_hours)),
+            max_failures: i32::try_from(self.max_failed_logins).unwrap_or(5),
+            lockout: chrono::Duration::minutes(i64::from(self.lockout_minutes)),
         }
     }
 }

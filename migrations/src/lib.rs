@@ -10,6 +10,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_registry_core;
 mod m20261129_000002_studios;
 mod m20261129_000003_targets;
+mod m20261129_000004_accounts;
 
 /// Runs the registry's migrations in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_registry_core::Migration),
             Box::new(m20261129_000002_studios::Migration),
             Box::new(m20261129_000003_targets::Migration),
+            Box::new(m20261129_000004_accounts::Migration),
         ]
     }
 }

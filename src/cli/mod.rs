@@ -2,10 +2,14 @@
 
 use anyhow::{Context as _, Result};
 
-use crate::config::{Cli, Command, DbArgs, DemoArgs, ServeArgs, UserAddArgs, UserCommand};
+use crate::config::{
+    Cli, Command, DbArgs, DemoArgs, ServeArgs, TokenIdArgs, UserAddArgs, UserCommand, UserNameArgs,
+};
 use crate::domain::Role;
 use crate::http::{AppState, serve as serve_http};
-use crate::service::auth::{NewUser, create_user, ensure_first_admin, system_actor};
+use crate::service::auth::{
+    NewUser, create_user, ensure_first_admin, system_actor, tokens_of, user_by_username,
+};
 use crate::store::Db;
 
 pub async fn run(cli: Cli) -> Result<()> {
@@ -13,6 +17,10 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(args) => migrate(args).await,
         Command::User(UserCommand::Add(args)) => user_add(args).await,
+        Command::User(UserCommand::Tokens(args)) => user_tokens(args).await,
+        Command::User(UserCommand::RevokeToken(args)) => revoke_token(args).await,
+        Command::User(UserCommand::Disable(args)) => set_disabled(args, true).await,
+        Command::User(UserCommand::Enable(args)) => set_disabled(args, false).await,
         Command::Demo(args) => demo(args).await,
     }
 }
@@ -77,6 +85,59 @@ async fn user_add(args: UserAddArgs) -> Result<()> {
         .map_err(anyhow::Error::msg)?;
     println!("created user {} (role {})", user.username, user.role);
     println!("{token}");
+    Ok(())
+}
+
+async fn user_tokens(args: UserNameArgs) -> Result<()> {
+    let db = open(&args.db).await?;
+    let user = user_by_username(&db, &args.username)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    let tokens = tokens_of(&db, &system_actor(), user.id)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    println!("id\tfrom\tcreated\texpires\trevoked");
+    let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map_or_else(
+            || "-".to_owned(),
+            |t| t.format("%Y-%m-%d %H:%M").to_string(),
+        )
+    };
+    for t in tokens {
+        println!(
+            "{}\t{}\t{}\t{}\t{}",
+            t.id,
+            t.label,
+            when(Some(t.created_at)),
+            when(t.expires_at),
+            when(t.revoked_at)
+        );
+    }
+    Ok(())
+}
+
+async fn revoke_token(args: TokenIdArgs) -> Result<()> {
+    let db = open(&args.db).await?;
+    let t = crate::service::auth::revoke_token(&db, &system_actor(), args.token_id)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    println!("revoked token {}", t.id);
+    Ok(())
+}
+
+async fn set_disabled(args: UserNameArgs, disabled: bool) -> Result<()> {
+    let db = open(&args.db).await?;
+    let user = user_by_username(&db, &args.username)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    let user = crate::service::auth::set_disabled(&db, &system_actor(), user.id, disabled)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    println!(
+        "{} is {}",
+        user.username,
+        if disabled { "disabled" } else { "enabled" }
+    );
     Ok(())
 }
 

@@ -53,6 +53,8 @@ pub struct Actor {
     pub username: String,
     pub role: Role,
     pub teacher_id: Option<Uuid>,
+    /// The token the request came with (`None` for the command line).
+    pub token_id: Option<Uuid>,
 }
 
 impl Actor {

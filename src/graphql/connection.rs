@@ -36,6 +36,13 @@ fn decode_cursor(cursor: &str) -> Option<Uuid> {
     Uuid::from_slice(&bytes).ok()
 }
 
+/// The complexity of a connection field: each of up to `first` items costs what the query
+/// asks of it, so a wide page of deep items is refused before it runs.
+pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let items = usize::try_from(first.unwrap_or(50)).unwrap_or(0).max(1);
+    items.saturating_mul(child_complexity).saturating_add(1)
+}
+
 /// Checks `first` and `after` as a connection field received them.
 pub fn page_request(first: i32, after: Option<&str>) -> Result<PageRequest> {
     if !(0..=MAX_PAGE).contains(&first) {

@@ -2,8 +2,8 @@
 //!
 //! Resolvers convert with `.api()`; async-graphql's own errors (malformed queries, wrong
 //! variable types, unknown enum values) carry no code and get `BAD_USER_INPUT` in the HTTP
-//! layer. A database error is logged with its cause and an error id; the client gets only
-//! `INTERNAL` and that id.
+//! layer. A database error is logged with its cause inside the request's span (which carries
+//! the request id); the client gets only `INTERNAL` and, from the HTTP layer, that request id.
 
 use async_graphql::ErrorExtensions;
 
@@ -13,15 +13,8 @@ pub fn to_graphql(err: &Error) -> async_graphql::Error {
     let code = err.code();
     let message = match err {
         Error::Db(cause) => {
-            let error_id = uuid::Uuid::now_v7();
-            tracing::error!(%error_id, error = %cause, "internal error");
-            return async_graphql::Error::new(format!(
-                "internal error; quote error id {error_id} to the administrator"
-            ))
-            .extend_with(|_, e| {
-                e.set("code", code);
-                e.set("errorId", error_id.to_string());
-            });
+            tracing::error!(error = %cause, "internal error");
+            "internal error; quote the request id to the administrator".to_owned()
         }
         other => other.to_string(),
     };

@@ -1,6 +1,7 @@
 //! The GraphQL edge: schema, resolvers, API types and dataloaders. Resolvers are thin: read the
 //! context, call one service function, convert the result.
 
+pub mod accounts;
 pub mod connection;
 pub mod enums;
 pub mod error;
@@ -32,6 +33,7 @@ pub struct Query(
     query::RegistryQuery,
     studios::StudioQuery,
     targets::TargetQuery,
+    accounts::AccountQuery,
 );
 
 /// The root of every change.
@@ -40,17 +42,25 @@ pub struct Mutation(
     mutation::RegistryMutation,
     studios::StudioMutation,
     targets::TargetMutation,
+    accounts::AccountMutation,
 );
 
 /// The schema, without data: the HTTP layer adds a [`RequestState`] and loaders to each
-/// request, so the SDL can be printed with no database at all.
-pub fn build_schema() -> RegistrySchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish()
+/// request, so the SDL can be printed with no database at all. With settings, the depth and
+/// complexity limits apply (they do not change the SDL).
+pub fn build_schema(settings: Option<&Settings>) -> RegistrySchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription);
+    if let Some(s) = settings {
+        builder = builder
+            .limit_depth(s.max_depth)
+            .limit_complexity(s.max_complexity);
+    }
+    builder.finish()
 }
 
 /// The SDL as `schema/schema.graphql` holds it.
 pub fn sdl() -> String {
-    build_schema().sdl()
+    build_schema(None).sdl()
 }
 
 /// What every resolver may need: the database, the settings, and who is asking.

@@ -3,7 +3,6 @@
 //! and records one audit event.
 
 use async_graphql::{Context, InputObject, Object, Result};
-use chrono::Duration;
 use uuid::Uuid;
 
 use super::enums::{Area, DesignationKind, Education, Gender, Level, ReservePool, Role, Stage};
@@ -167,8 +166,8 @@ impl RegistryMutation {
         password: String,
     ) -> Result<Session> {
         let state = state(ctx)?;
-        let ttl = Duration::hours(i64::from(state.settings.token_ttl_hours));
-        let (user, token) = service::auth::login(&state.db, &username, &password, ttl)
+        let policy = state.settings.login_policy();
+        let (user, token) = service::auth::login(&state.db, &policy, &username, &password)
             .await
             .api()?;
         Ok(Session {

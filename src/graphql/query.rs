@@ -5,7 +5,7 @@ use std::sync::Arc;
 use async_graphql::{Context, InputObject, Object, Result};
 use uuid::Uuid;
 
-use super::connection::{Counter, Paged, page_request};
+use super::connection::{Counter, Paged, page_cost, page_request};
 use super::enums::{Area, CountDimension, DesignationKind, Level, ReservePool, Stage, to_domain};
 use super::error::Api;
 use super::scalars::Date;
@@ -17,6 +17,7 @@ use super::viewer;
 use crate::domain::{Permission, rules};
 use crate::error::Error;
 use crate::service::{self, counts::CountRequest, require};
+use crate::store::audit::AuditFilter as StoreAuditFilter;
 use crate::store::{
     counts::CountFilter as StoreCountFilter, teacher::TeacherFilter as StoreFilter,
 };
@@ -65,6 +66,33 @@ impl From<TeacherFilter> for StoreFilter {
             in_force_on: f.in_force_on.map(|d| d.0),
             reserve_pool: f.reserve_pool.map(Into::into),
             employed_on: f.employed_on.map(|d| d.0),
+        }
+    }
+}
+
+/// Which audit events to list; the given filters combine with AND.
+#[derive(InputObject, Default)]
+pub struct AuditEventFilter {
+    /// Events of this username.
+    pub actor: Option<String>,
+    /// Events of this operation (a mutation's name, e.g. updateTeacher).
+    pub operation: Option<String>,
+    /// Events about this record.
+    pub entity_id: Option<Uuid>,
+    /// Events at or after this instant.
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// Events before this instant.
+    pub to: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<AuditEventFilter> for StoreAuditFilter {
+    fn from(f: AuditEventFilter) -> Self {
+        StoreAuditFilter {
+            actor: f.actor.map(|a| a.trim().to_owned()),
+            operation: f.operation.map(|o| o.trim().to_owned()),
+            entity_id: f.entity_id,
+            from: f.from,
+            to: f.to,
         }
     }
 }
@@ -123,6 +151,7 @@ impl RegistryQuery {
     }
 
     /// Schools in the order they were registered.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn schools(
         &self,
         ctx: &Context<'_>,
@@ -149,6 +178,7 @@ impl RegistryQuery {
     }
 
     /// Teachers the filter keeps, in the order they were registered.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn teachers(
         &self,
         ctx: &Context<'_>,
@@ -196,20 +226,25 @@ impl RegistryQuery {
         Ok(rows.into_iter().map(CountRow::from).collect())
     }
 
-    /// The audit trail, newest first (ADMIN only).
+    /// The audit trail, newest first (ADMIN only): one event per successful change.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
         #[graphql(default_with = "Some(50)")] first: Option<i32>,
         after: Option<String>,
+        filter: Option<AuditEventFilter>,
     ) -> Result<AuditEventConnection> {
         let (actor, db) = viewer(ctx)?;
         let req = page_request(first.unwrap_or(50), after.as_deref()).api()?;
-        let page = service::audit::events(db, actor, req).await.api()?;
+        let filter: StoreAuditFilter = filter.unwrap_or_default().into();
+        let page = service::audit::events(db, actor, &filter, req)
+            .await
+            .api()?;
         let db = db.clone();
         let counter: Counter = Arc::new(move || {
-            let db = db.clone();
-            Box::pin(async move { service::audit::count(&db).await })
+            let (db, filter) = (db.clone(), filter.clone());
+            Box::pin(async move { service::audit::count(&db, &filter).await })
         });
         Ok(AuditEventConnection(Paged::new(page, AuditEvent, counter)))
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 use uuid::Uuid;
 
-use super::connection::{Counter, Paged, connection, page_request};
+use super::connection::{Counter, Paged, connection, page_cost, page_request};
 use super::enums::{ActivityKind, AssessmentResult, Level, MemberRole, PairStatus, StudioStatus};
 use super::error::{Api, to_graphql};
 use super::loaders::{
@@ -14,11 +14,33 @@ use super::loaders::{
 use super::scalars::Date;
 use super::types::{School, Teacher, load_school, load_teacher, stored};
 use super::{loaders, viewer};
-use crate::domain::{self, Label, Permission, SubjectName, rules};
+use crate::domain::{self, Label, SubjectName, rules};
 use crate::error::{Error, FieldContext};
-use crate::service::require;
 use crate::service::studios::{self as service, NewActivity, NewPair, NewStudio};
 use crate::store::{mentoring_activity, mentoring_pair, studio, studio_assessment, studio_member};
+
+/// Keeps the rows of studios the actor may read (a studio host: those it hosts). The check is
+/// by the row's `host_teacher_id`-bearing studio, loaded through the request's loader.
+pub(crate) async fn readable<T>(
+    ctx: &Context<'_>,
+    rows: Vec<T>,
+    studio_of: impl Fn(&T) -> Uuid,
+) -> Result<Vec<T>> {
+    let (actor, _) = viewer(ctx)?;
+    let Some(host) = service::read_scope(actor).api()? else {
+        return Ok(rows);
+    };
+    let ids: Vec<StudioId> = rows.iter().map(|r| StudioId(studio_of(r))).collect();
+    let studios = loaders(ctx)?.load_many(ids).await.api()?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| {
+            studios
+                .get(&StudioId(studio_of(r)))
+                .is_some_and(|s| s.host_teacher_id == host)
+        })
+        .collect())
+}
 
 pub(crate) async fn load_studio(ctx: &Context<'_>, id: Uuid) -> Result<Studio> {
     loaders(ctx)?
@@ -381,14 +403,14 @@ pub struct StudioQuery;
 /// Studio queries.
 #[Object]
 impl StudioQuery {
-    /// One studio, or null.
+    /// One studio, or null (a studio host reads only the studios it hosts).
     async fn studio(&self, ctx: &Context<'_>, id: Uuid) -> Result<Option<Studio>> {
         let (actor, db) = viewer(ctx)?;
-        require(actor, Permission::ReadRegistry).api()?;
-        Ok(service::studio(db, id).await.api()?.map(Studio))
+        Ok(service::studio(db, actor, id).await.api()?.map(Studio))
     }
 
-    /// Studios in the order they were created.
+    /// Studios in the order they were created (for a studio host, those it hosts).
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn studios(
         &self,
         ctx: &Context<'_>,
@@ -396,13 +418,12 @@ impl StudioQuery {
         after: Option<String>,
     ) -> Result<StudioConnection> {
         let (actor, db) = viewer(ctx)?;
-        require(actor, Permission::ReadRegistry).api()?;
         let req = page_request(first.unwrap_or(50), after.as_deref()).api()?;
-        let page = service::studios(db, req).await.api()?;
-        let db = db.clone();
+        let page = service::studios(db, actor, req).await.api()?;
+        let (db, actor) = (db.clone(), actor.clone());
         let counter: Counter = Arc::new(move || {
-            let db = db.clone();
-            Box::pin(async move { service::studio_count(&db).await })
+            let (db, actor) = (db.clone(), actor.clone());
+            Box::pin(async move { service::studio_count(&db, &actor).await })
         });
         Ok(StudioConnection(Paged::new(page, Studio, counter)))
     }

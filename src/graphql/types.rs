@@ -217,38 +217,36 @@ impl Teacher {
             .max_by_key(|x| (x.level, x.kind))
             .map(Designation))
     }
-    /// Studio memberships, any time, oldest first.
+    /// Studio memberships, any time, oldest first (for a studio host, in its studios).
     async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<super::studios::StudioMember>> {
         let rows = loaders(ctx)?
             .load_one(MembershipsOf(self.0.id))
             .await
             .api()?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(super::studios::StudioMember)
-            .collect())
+        let rows = super::studios::readable(ctx, rows.unwrap_or_default(), |r| r.studio_id).await?;
+        Ok(rows.into_iter().map(super::studios::StudioMember).collect())
     }
-    /// Pairs in which this teacher mentors, oldest first.
+    /// Pairs in which this teacher mentors, oldest first (for a studio host, in its studios).
     async fn mentor_pairs(&self, ctx: &Context<'_>) -> Result<Vec<super::studios::MentoringPair>> {
         let rows = loaders(ctx)?
             .load_one(PairsAsMentor(self.0.id))
             .await
             .api()?;
+        let rows = super::studios::readable(ctx, rows.unwrap_or_default(), |r| r.studio_id).await?;
         Ok(rows
-            .unwrap_or_default()
             .into_iter()
             .map(super::studios::MentoringPair)
             .collect())
     }
-    /// Pairs in which this teacher is mentored, oldest first.
+    /// Pairs in which this teacher is mentored, oldest first (for a studio host, in its
+    /// studios).
     async fn mentee_pairs(&self, ctx: &Context<'_>) -> Result<Vec<super::studios::MentoringPair>> {
         let rows = loaders(ctx)?
             .load_one(PairsAsMentee(self.0.id))
             .await
             .api()?;
+        let rows = super::studios::readable(ctx, rows.unwrap_or_default(), |r| r.studio_id).await?;
         Ok(rows
-            .unwrap_or_default()
             .into_iter()
             .map(super::studios::MentoringPair)
             .collect())
@@ -380,6 +378,55 @@ impl User {
             None => Ok(None),
         }
     }
+    /// When the user was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the user was disabled; a disabled user's tokens do not work.
+    async fn disabled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.disabled_at
+    }
+    /// Whether the user can log in with a password.
+    async fn has_password(&self) -> bool {
+        self.0.password_hash.is_some()
+    }
+    /// The user's tokens, newest first (the user itself, or an admin).
+    async fn tokens(&self, ctx: &Context<'_>) -> Result<Vec<ApiToken>> {
+        let (actor, db) = viewer(ctx)?;
+        let rows = crate::service::auth::tokens_of(db, actor, self.0.id)
+            .await
+            .api()?;
+        Ok(rows.into_iter().map(ApiToken).collect())
+    }
+}
+
+/// A bearer token, described (the token itself is shown only when issued).
+#[derive(Clone)]
+pub struct ApiToken(pub crate::store::token::Model);
+
+/// A bearer token, described (the token itself is shown only when issued).
+#[Object]
+impl ApiToken {
+    /// Identifier, for revoking it.
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    /// Where it came from: cli, first-start, createUser or login.
+    async fn origin(&self) -> &str {
+        &self.0.label
+    }
+    /// When it was issued.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it expires; null for tokens that last until revoked.
+    async fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.0.expires_at
+    }
+    /// When it was revoked.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
 }
 
 /// A new user and its first bearer token (shown only this once).
@@ -492,3 +539,4 @@ connection!(
     AuditEvent,
     "audit events"
 );
+connection!(UserConnection, UserEdge, User, "users");

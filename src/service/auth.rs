@@ -2,13 +2,17 @@
 //!
 //! A token is `trg_` + 256 random bits (base64url); the database keeps only its SHA-256, so a
 //! copy of the table lets no one in. Passwords are argon2id PHC strings, hashed off the async
-//! runtime because they are deliberately slow.
+//! runtime because they are deliberately slow. Failed logins are counted per user in the
+//! database (so several servers share the count); too many lock the user out for a while.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
-use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -17,6 +21,7 @@ use super::{found, record, require};
 use crate::domain::text::parse_username;
 use crate::domain::{Actor, Permission, Role};
 use crate::error::{Error, Result};
+use crate::store::page::{Page, PageRequest};
 use crate::store::{Db, teacher, token, user};
 
 /// A user to create.
@@ -28,6 +33,27 @@ pub struct NewUser {
     pub password: Option<String>,
 }
 
+/// How logins behave.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginPolicy {
+    /// Lifetime of a token from `login`.
+    pub token_ttl: Duration,
+    /// Failed logins in a row that lock a user out.
+    pub max_failures: i32,
+    /// How long a lockout lasts.
+    pub lockout: Duration,
+}
+
+impl Default for LoginPolicy {
+    fn default() -> Self {
+        LoginPolicy {
+            token_ttl: Duration::hours(12),
+            max_failures: 5,
+            lockout: Duration::minutes(15),
+        }
+    }
+}
+
 /// The actor commands run as when no user is involved (first start, `user add`).
 pub fn system_actor() -> Actor {
     Actor {
@@ -35,6 +61,7 @@ pub fn system_actor() -> Actor {
         username: "system".to_owned(),
         role: Role::Admin,
         teacher_id: None,
+        token_id: None,
     }
 }
 
@@ -45,10 +72,13 @@ pub fn hash_token(token: &str) -> String {
         .collect()
 }
 
+fn internal(what: impl std::fmt::Display) -> Error {
+    Error::Db(sea_orm::DbErr::Custom(what.to_string()))
+}
+
 fn new_token() -> Result<String> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| Error::Db(sea_orm::DbErr::Custom(format!("no randomness: {e}"))))?;
+    getrandom::fill(&mut bytes).map_err(|e| internal(format!("no randomness: {e}")))?;
     Ok(format!(
         "trg_{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
@@ -78,21 +108,22 @@ pub async fn issue_token(
     Ok(token)
 }
 
-pub fn actor_of(user: &user::Model) -> Result<Actor> {
+pub fn actor_of(user: &user::Model, token_id: Option<Uuid>) -> Result<Actor> {
     Ok(Actor {
         user_id: user.id,
         username: user.username.clone(),
-        role: Role::from_code(&user.role).map_err(|e| Error::Db(sea_orm::DbErr::Type(e.0)))?,
+        role: Role::from_code(&user.role).map_err(|e| internal(e.0))?,
         teacher_id: user.teacher_id,
+        token_id,
     })
 }
 
 /// The actor a bearer token stands for, or `UNAUTHENTICATED`.
 pub async fn authenticate(db: &Db, bearer: &str) -> Result<Actor> {
-    let user = token::active_user(&db.read, &hash_token(bearer.trim()), Utc::now())
+    let (user, token_id) = token::active_user(&db.read, &hash_token(bearer.trim()), Utc::now())
         .await?
         .ok_or_else(|| Error::Unauthenticated("the token is unknown, expired or revoked".into()))?;
-    actor_of(&user)
+    actor_of(&user, Some(token_id))
 }
 
 async fn hash_password(password: String) -> Result<String> {
@@ -106,13 +137,13 @@ async fn hash_password(password: String) -> Result<String> {
             .map_err(|e| e.to_string())
     })
     .await
-    .map_err(|e| Error::Db(sea_orm::DbErr::Custom(e.to_string())))?
-    .map_err(|e| {
-        Error::Db(sea_orm::DbErr::Custom(format!(
-            "password hashing failed: {e}"
-        )))
-    })
+    .map_err(internal)?
+    .map_err(|e| internal(format!("password hashing failed: {e}")))
 }
+
+/// A PHC string of a password nobody has, verified against when the username is unknown so
+/// that a wrong username costs the same time as a wrong password.
+const DECOY_PHC: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$2Yl0QbTtyMnd0h1QGXW0Az4m4O0m4J6m2a4iU5tLkQs";
 
 async fn verify_password(password: String, phc: String) -> bool {
     tokio::task::spawn_blocking(move || {
@@ -128,12 +159,12 @@ async fn verify_password(password: String, phc: String) -> bool {
     .unwrap_or(false)
 }
 
-fn check_password(password: &str) -> Result<()> {
+fn check_password(field: &str, password: &str) -> Result<()> {
     let n = password.chars().count();
     if (10..=128).contains(&n) {
         Ok(())
     } else {
-        Err(Error::invalid("password", "must be 10 to 128 characters"))
+        Err(Error::invalid(field, "must be 10 to 128 characters"))
     }
 }
 
@@ -149,7 +180,7 @@ pub async fn create_user(db: &Db, actor: &Actor, input: NewUser) -> Result<(user
     }
     let password_hash = match input.password {
         Some(p) => {
-            check_password(&p)?;
+            check_password("password", &p)?;
             Some(hash_password(p).await?)
         }
         None => None,
@@ -164,17 +195,7 @@ pub async fn create_user(db: &Db, actor: &Actor, input: NewUser) -> Result<(user
     if user::by_username(&tx, &username).await?.is_some() {
         return Err(Error::Conflict(format!("username {username} is taken")));
     }
-    let model = user::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        username: Set(username),
-        role: Set(input.role.code().to_owned()),
-        teacher_id: Set(input.teacher_id),
-        password_hash: Set(password_hash),
-        disabled_at: Set(None),
-        created_at: Set(Utc::now()),
-    }
-    .insert(&tx)
-    .await?;
+    let model = new_user(&tx, &username, input.role, input.teacher_id, password_hash).await?;
     let token = issue_token(&tx, model.id, "createUser", None).await?;
     record(
         &tx,
@@ -188,27 +209,268 @@ pub async fn create_user(db: &Db, actor: &Actor, input: NewUser) -> Result<(user
     Ok((model, token))
 }
 
-/// Exchanges a username and password for a token that expires after `ttl`.
+async fn new_user(
+    conn: &impl ConnectionTrait,
+    username: &str,
+    role: Role,
+    teacher_id: Option<Uuid>,
+    password_hash: Option<String>,
+) -> Result<user::Model> {
+    Ok(user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        username: Set(username.to_owned()),
+        role: Set(role.code().to_owned()),
+        teacher_id: Set(teacher_id),
+        password_hash: Set(password_hash),
+        disabled_at: Set(None),
+        created_at: Set(Utc::now()),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+    }
+    .insert(conn)
+    .await?)
+}
+
+fn locked_out(until: DateTime<Utc>) -> Error {
+    Error::Unauthenticated(format!(
+        "too many failed logins: this user is locked out until {} UTC",
+        until.format("%Y-%m-%d %H:%M:%S")
+    ))
+}
+
+/// Counts a failed login; the failure that reaches the limit locks the user out. Returns the
+/// lockout's end when it started now.
+async fn count_failure(
+    db: &Db,
+    user_id: Uuid,
+    policy: &LoginPolicy,
+) -> Result<Option<DateTime<Utc>>> {
+    let tx = db.begin().await?;
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::FailedLogins,
+            Expr::col(user::Column::FailedLogins).add(1),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(&tx)
+        .await?;
+    let user = found(user::Entity::find_by_id(user_id).one(&tx).await?, "user")?;
+    let mut locked = None;
+    if user.failed_logins >= policy.max_failures {
+        let until = Utc::now() + policy.lockout;
+        let mut active = user.into_active_model();
+        active.failed_logins = Set(0);
+        active.locked_until = Set(Some(until));
+        active.update(&tx).await?;
+        locked = Some(until);
+    }
+    tx.commit().await?;
+    Ok(locked)
+}
+
+/// Exchanges a username and password for a token that expires after the policy's lifetime.
+/// A failed attempt writes no audit event, only the user's failure count.
 pub async fn login(
     db: &Db,
+    policy: &LoginPolicy,
     username: &str,
     password: &str,
-    ttl: Duration,
 ) -> Result<(user::Model, String)> {
     let refused = || Error::Unauthenticated("wrong username or password".to_owned());
-    let user = user::by_username(&db.read, username.trim())
-        .await?
-        .filter(|u| u.disabled_at.is_none())
-        .ok_or_else(refused)?;
-    let phc = user.password_hash.clone().ok_or_else(refused)?;
-    if !verify_password(password.to_owned(), phc).await {
+    let now = Utc::now();
+    let Some(user) = user::by_username(&db.read, username.trim()).await? else {
+        verify_password(password.to_owned(), DECOY_PHC.to_owned()).await;
         return Err(refused());
+    };
+    if let Some(until) = user.locked_until.filter(|u| *u > now) {
+        return Err(locked_out(until));
+    }
+    let Some(phc) = user.password_hash.clone() else {
+        verify_password(password.to_owned(), DECOY_PHC.to_owned()).await;
+        return Err(refused());
+    };
+    if !verify_password(password.to_owned(), phc).await {
+        return match count_failure(db, user.id, policy).await? {
+            Some(until) => Err(locked_out(until)),
+            None => Err(refused()),
+        };
+    }
+    if user.disabled_at.is_some() {
+        return Err(Error::Unauthenticated(
+            "this account is disabled".to_owned(),
+        ));
     }
     let tx = db.begin().await?;
-    let token = issue_token(&tx, user.id, "login", Some(ttl)).await?;
-    record(&tx, &actor_of(&user)?, "login", user.id, json!({})).await?;
+    let mut active = user.clone().into_active_model();
+    active.failed_logins = Set(0);
+    active.locked_until = Set(None);
+    let user = active.update(&tx).await?;
+    let token = issue_token(&tx, user.id, "login", Some(policy.token_ttl)).await?;
+    record(&tx, &actor_of(&user, None)?, "login", user.id, json!({})).await?;
     tx.commit().await?;
     Ok((user, token))
+}
+
+/// Revokes the token the actor came with.
+pub async fn logout(db: &Db, actor: &Actor) -> Result<()> {
+    let token_id = actor
+        .token_id
+        .ok_or_else(|| Error::Conflict("no token to log out of".to_owned()))?;
+    let tx = db.begin().await?;
+    let mut active =
+        found(token::Entity::find_by_id(token_id).one(&tx).await?, "token")?.into_active_model();
+    active.revoked_at = Set(Some(Utc::now()));
+    active.update(&tx).await?;
+    record(&tx, actor, "logout", token_id, json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes one's own password; other login sessions end.
+pub async fn change_password(db: &Db, actor: &Actor, current: &str, new: String) -> Result<()> {
+    check_password("newPassword", &new)?;
+    let me = found(
+        user::Entity::find_by_id(actor.user_id)
+            .one(&db.read)
+            .await?,
+        "user",
+    )?;
+    if let Some(phc) = me.password_hash.clone()
+        && !verify_password(current.to_owned(), phc).await
+    {
+        return Err(Error::invalid(
+            "currentPassword",
+            "is not the current password",
+        ));
+    }
+    let hash = hash_password(new).await?;
+    let tx = db.begin().await?;
+    let mut active = me.into_active_model();
+    active.password_hash = Set(Some(hash));
+    active.update(&tx).await?;
+    let ended = token::revoke_all(
+        &tx,
+        actor.user_id,
+        Some("login"),
+        actor.token_id,
+        Utc::now(),
+    )
+    .await?;
+    record(
+        &tx,
+        actor,
+        "changePassword",
+        actor.user_id,
+        json!({ "sessionsEnded": ended }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An admin sets another user's password; that user's login sessions end.
+pub async fn set_password(
+    db: &Db,
+    actor: &Actor,
+    user_id: Uuid,
+    password: String,
+) -> Result<user::Model> {
+    require(actor, Permission::ManageUsers)?;
+    check_password("password", &password)?;
+    let hash = hash_password(password).await?;
+    let tx = db.begin().await?;
+    let mut active =
+        found(user::Entity::find_by_id(user_id).one(&tx).await?, "user")?.into_active_model();
+    active.password_hash = Set(Some(hash));
+    active.failed_logins = Set(0);
+    active.locked_until = Set(None);
+    let user = active.update(&tx).await?;
+    let ended = token::revoke_all(&tx, user_id, Some("login"), None, Utc::now()).await?;
+    record(
+        &tx,
+        actor,
+        "setPassword",
+        user_id,
+        json!({ "sessionsEnded": ended }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Disables (or enables again) a user: a disabled user's tokens stop working at once.
+pub async fn set_disabled(
+    db: &Db,
+    actor: &Actor,
+    user_id: Uuid,
+    disabled: bool,
+) -> Result<user::Model> {
+    require(actor, Permission::ManageUsers)?;
+    if disabled && user_id == actor.user_id {
+        return Err(Error::Conflict("you cannot disable yourself".to_owned()));
+    }
+    let tx = db.begin().await?;
+    let before = found(user::Entity::find_by_id(user_id).one(&tx).await?, "user")?;
+    if before.disabled_at.is_some() == disabled {
+        return Err(Error::Conflict(format!(
+            "{} is already {}",
+            before.username,
+            if disabled { "disabled" } else { "enabled" }
+        )));
+    }
+    let mut active = before.into_active_model();
+    active.disabled_at = Set(disabled.then(Utc::now));
+    active.failed_logins = Set(0);
+    active.locked_until = Set(None);
+    let user = active.update(&tx).await?;
+    let op = if disabled {
+        "disableUser"
+    } else {
+        "enableUser"
+    };
+    record(
+        &tx,
+        actor,
+        op,
+        user_id,
+        json!({ "username": user.username }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// A user's tokens: an admin sees anyone's, a user their own.
+pub async fn tokens_of(db: &Db, actor: &Actor, user_id: Uuid) -> Result<Vec<token::Model>> {
+    if user_id != actor.user_id {
+        require(actor, Permission::ManageUsers)?;
+    }
+    Ok(token::of_user(&db.read, user_id).await?)
+}
+
+/// Revokes a token: an admin any, a user their own.
+pub async fn revoke_token(db: &Db, actor: &Actor, token_id: Uuid) -> Result<token::Model> {
+    let tx = db.begin().await?;
+    let before = found(token::Entity::find_by_id(token_id).one(&tx).await?, "token")?;
+    if before.user_id != actor.user_id {
+        require(actor, Permission::ManageUsers)?;
+    }
+    if let Some(at) = before.revoked_at {
+        return Err(Error::Conflict(format!("the token was revoked at {at}")));
+    }
+    let mut active = before.into_active_model();
+    active.revoked_at = Set(Some(Utc::now()));
+    let after = active.update(&tx).await?;
+    record(
+        &tx,
+        actor,
+        "revokeToken",
+        token_id,
+        json!({ "userId": after.user_id, "label": after.label }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// On a database with no users, creates `admin` (role ADMIN) and returns its token.
@@ -217,17 +479,7 @@ pub async fn ensure_first_admin(db: &Db) -> Result<Option<String>> {
     if user::any_exists(&tx).await? {
         return Ok(None);
     }
-    let model = user::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        username: Set("admin".to_owned()),
-        role: Set(Role::Admin.code().to_owned()),
-        teacher_id: Set(None),
-        password_hash: Set(None),
-        disabled_at: Set(None),
-        created_at: Set(Utc::now()),
-    }
-    .insert(&tx)
-    .await?;
+    let model = new_user(&tx, "admin", Role::Admin, None, None).await?;
     let token = issue_token(&tx, model.id, "first-start", None).await?;
     record(
         &tx,
@@ -241,6 +493,21 @@ pub async fn ensure_first_admin(db: &Db) -> Result<Option<String>> {
     Ok(Some(token))
 }
 
+pub async fn user_by_username(db: &Db, username: &str) -> Result<user::Model> {
+    found(user::by_username(&db.read, username.trim()).await?, "user")
+}
+
+/// Users by id (for `me` and nested fields): the actor itself, or anyone for an admin.
 pub async fn users_by_ids(db: &Db, ids: &[Uuid]) -> Result<Vec<user::Model>> {
     Ok(user::by_ids(&db.read, ids).await?)
+}
+
+/// All users, in creation order (ADMIN).
+pub async fn users(db: &Db, actor: &Actor, req: PageRequest) -> Result<Page<user::Model>> {
+    require(actor, Permission::ManageUsers)?;
+    Ok(user::page(&db.read, req).await?)
+}
+
+pub async fn user_count(db: &Db) -> Result<u64> {
+    Ok(user::count(&db.read).await?)
 }

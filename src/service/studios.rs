@@ -610,14 +610,40 @@ pub async fn log_activity(
     Ok(model)
 }
 
-pub async fn studio(db: &Db, id: Uuid) -> Result<Option<studio::Model>> {
-    Ok(studio::Entity::find_by_id(id).one(&db.read).await?)
+/// Whose studios an actor may read: everyone's, or (a studio host) those its teacher hosts.
+pub fn read_scope(actor: &Actor) -> Result<Option<Uuid>> {
+    require(actor, Permission::ReadRegistry)?;
+    if actor.role == crate::domain::Role::StudioHost {
+        // A host without a teacher hosts nothing: the nil id matches no studio.
+        Ok(Some(actor.teacher_id.unwrap_or_default()))
+    } else {
+        Ok(None)
+    }
 }
 
-pub async fn studios(db: &Db, req: PageRequest) -> Result<Page<studio::Model>> {
-    Ok(studio::page(&db.read, req).await?)
+/// Whether the actor may read this studio.
+pub fn may_read(actor: &Actor, s: &studio::Model) -> Result<bool> {
+    Ok(read_scope(actor)?.is_none_or(|host| host == s.host_teacher_id))
 }
 
-pub async fn studio_count(db: &Db) -> Result<u64> {
-    Ok(studio::count(&db.read).await?)
+pub async fn studio(db: &Db, actor: &Actor, id: Uuid) -> Result<Option<studio::Model>> {
+    let Some(s) = studio::Entity::find_by_id(id).one(&db.read).await? else {
+        return Ok(None);
+    };
+    if may_read(actor, &s)? {
+        Ok(Some(s))
+    } else {
+        Err(Error::Forbidden(format!(
+            "a studio host reads only its own studios, not {}",
+            s.name
+        )))
+    }
+}
+
+pub async fn studios(db: &Db, actor: &Actor, req: PageRequest) -> Result<Page<studio::Model>> {
+    Ok(studio::page(&db.read, read_scope(actor)?, req).await?)
+}
+
+pub async fn studio_count(db: &Db, actor: &Actor) -> Result<u64> {
+    Ok(studio::count(&db.read, read_scope(actor)?).await?)
 }

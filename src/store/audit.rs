@@ -44,9 +44,49 @@ pub async fn record(
     Ok(())
 }
 
+/// Which events to list; the given filters combine with AND.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub operation: Option<String>,
+    pub entity_id: Option<Uuid>,
+    /// At or after this instant.
+    pub from: Option<DateTimeUtc>,
+    /// Before this instant.
+    pub to: Option<DateTimeUtc>,
+}
+
+impl AuditFilter {
+    fn condition(&self) -> sea_orm::Condition {
+        let mut cond = sea_orm::Condition::all();
+        if let Some(actor) = &self.actor {
+            cond = cond.add(Column::Actor.eq(actor.as_str()));
+        }
+        if let Some(op) = &self.operation {
+            cond = cond.add(Column::Operation.eq(op.as_str()));
+        }
+        if let Some(id) = self.entity_id {
+            cond = cond.add(Column::EntityId.eq(id));
+        }
+        if let Some(from) = self.from {
+            cond = cond.add(Column::At.gte(from));
+        }
+        if let Some(to) = self.to {
+            cond = cond.add(Column::At.lt(to));
+        }
+        cond
+    }
+}
+
 /// A page of events, newest first; the cursor is the last id seen.
-pub async fn page(db: &impl ConnectionTrait, req: PageRequest) -> Result<Page<Model>, DbErr> {
-    let mut query = Entity::find().order_by_desc(Column::Id);
+pub async fn page(
+    db: &impl ConnectionTrait,
+    filter: &AuditFilter,
+    req: PageRequest,
+) -> Result<Page<Model>, DbErr> {
+    let mut query = Entity::find()
+        .filter(filter.condition())
+        .order_by_desc(Column::Id);
     if let Some(after) = req.after {
         query = query.filter(Column::Id.lt(after));
     }
@@ -54,6 +94,6 @@ pub async fn page(db: &impl ConnectionTrait, req: PageRequest) -> Result<Page<Mo
     Ok(Page::from_rows(rows, req, |m| m.id))
 }
 
-pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-    Entity::find().count(db).await
+pub async fn count(db: &impl ConnectionTrait, filter: &AuditFilter) -> Result<u64, DbErr> {
+    Entity::find().filter(filter.condition()).count(db).await
 }

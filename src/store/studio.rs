@@ -59,8 +59,16 @@ pub async fn lock(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Model>, 
     Entity::find_by_id(id).lock_exclusive().one(db).await
 }
 
-pub async fn page(db: &impl ConnectionTrait, req: PageRequest) -> Result<Page<Model>, DbErr> {
+/// A page of studios in creation order; `hosted_by` keeps those a teacher hosts.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    hosted_by: Option<Uuid>,
+    req: PageRequest,
+) -> Result<Page<Model>, DbErr> {
     let mut query = Entity::find().order_by_asc(Column::Id);
+    if let Some(host) = hosted_by {
+        query = query.filter(Column::HostTeacherId.eq(host));
+    }
     if let Some(after) = req.after {
         query = query.filter(Column::Id.gt(after));
     }
@@ -68,6 +76,21 @@ pub async fn page(db: &impl ConnectionTrait, req: PageRequest) -> Result<Page<Mo
     Ok(Page::from_rows(rows, req, |m| m.id))
 }
 
-pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
-    Entity::find().count(db).await
+pub async fn count(db: &impl ConnectionTrait, hosted_by: Option<Uuid>) -> Result<u64, DbErr> {
+    let mut query = Entity::find();
+    if let Some(host) = hosted_by {
+        query = query.filter(Column::HostTeacherId.eq(host));
+    }
+    query.count(db).await
+}
+
+/// Ids of the studios a teacher hosts.
+pub async fn hosted_by(
+    db: &impl ConnectionTrait,
+    teacher_ids: &[Uuid],
+) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::HostTeacherId.is_in(teacher_ids.iter().copied()))
+        .all(db)
+        .await
 }

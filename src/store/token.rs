@@ -38,14 +38,46 @@ impl RelationTrait for Relation {
 
 impl ActiveModelBehavior for ActiveModel {}
 
+/// Tokens of a user, newest first.
+pub async fn of_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    Entity::find()
+        .filter(Column::UserId.eq(user_id))
+        .order_by_desc(Column::Id)
+        .all(db)
+        .await
+}
+
+/// Revokes a user's unrevoked tokens with `label`, except `keep`; returns how many.
+pub async fn revoke_all(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    label: Option<&str>,
+    keep: Option<Uuid>,
+    at: DateTimeUtc,
+) -> Result<u64, DbErr> {
+    let mut update = Entity::update_many()
+        .col_expr(Column::RevokedAt, sea_orm::sea_query::Expr::val(at))
+        .filter(Column::UserId.eq(user_id))
+        .filter(Column::RevokedAt.is_null());
+    if let Some(label) = label {
+        update = update.filter(Column::Label.eq(label));
+    }
+    if let Some(keep) = keep {
+        update = update.filter(Column::Id.ne(keep));
+    }
+    Ok(update.exec(db).await?.rows_affected)
+}
+
 /// The user a token hash belongs to, if the token is neither revoked nor expired and the user
 /// is not disabled. One indexed query per request.
 pub async fn active_user(
     db: &impl ConnectionTrait,
     token_hash: &str,
     now: DateTimeUtc,
-) -> Result<Option<user::Model>, DbErr> {
-    user::Entity::find()
+) -> Result<Option<(user::Model, Uuid)>, DbErr> {
+    let found = user::Entity::find()
+        .select_also(Entity)
         .join(JoinType::InnerJoin, Relation::User.def().rev())
         .filter(Column::TokenHash.eq(token_hash))
         .filter(Column::RevokedAt.is_null())
@@ -56,5 +88,6 @@ pub async fn active_user(
         )
         .filter(user::Column::DisabledAt.is_null())
         .one(db)
-        .await
+        .await?;
+    Ok(found.and_then(|(user, token)| token.map(|t| (user, t.id))))
 }

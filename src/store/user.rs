@@ -14,6 +14,10 @@ pub struct Model {
     pub password_hash: Option<String>,
     pub disabled_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// Failed logins since the last success (or the last lockout).
+    pub failed_logins: i32,
+    /// While in the future, `login` refuses this user.
+    pub locked_until: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -35,6 +39,24 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Model
         .filter(Column::Id.is_in(ids.iter().copied()))
         .all(db)
         .await
+}
+
+/// A page of users in creation order.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    req: super::page::PageRequest,
+) -> Result<super::page::Page<Model>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let mut query = Entity::find().order_by_asc(Column::Id);
+    if let Some(after) = req.after {
+        query = query.filter(Column::Id.gt(after));
+    }
+    let rows = query.limit(req.fetch_limit()).all(db).await?;
+    Ok(super::page::Page::from_rows(rows, req, |m| m.id))
+}
+
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    Entity::find().count(db).await
 }
 
 pub async fn any_exists(db: &impl ConnectionTrait) -> Result<bool, DbErr> {

@@ -6,7 +6,7 @@ use crate::helpers::TestApp;
 
 on_both_databases!(
     every_error_code_is_reachable,
-    a_database_failure_shows_the_client_only_internal_and_an_error_id,
+    a_database_failure_shows_the_client_only_internal_and_a_request_id,
     malformed_requests_are_answered_cleanly,
 );
 
@@ -36,7 +36,7 @@ async fn every_error_code_is_reachable(app: TestApp) {
     assert_eq!(e["code"], "CONFLICT");
 }
 
-async fn a_database_failure_shows_the_client_only_internal_and_an_error_id(app: TestApp) {
+async fn a_database_failure_shows_the_client_only_internal_and_a_request_id(app: TestApp) {
     let s = app.create_school("坝口中心小学", "坝口乡", "RURAL").await;
     app.create_teacher(&s, "BK-001", json!({})).await;
     use sea_orm::ConnectionTrait;
@@ -55,7 +55,7 @@ async fn a_database_failure_shows_the_client_only_internal_and_an_error_id(app: 
     let err = &resp["errors"][0];
     assert_eq!(err["extensions"]["code"], "INTERNAL");
     assert!(
-        err["extensions"]["errorId"]
+        err["extensions"]["requestId"]
             .as_str()
             .is_some_and(|id| id.len() == 36)
     );

@@ -145,6 +145,42 @@ impl TestApp {
         }
     }
 
+    /// Starts another server on the same database with other settings; returns its base URL.
+    pub async fn server_with(&self, settings: Settings) -> String {
+        let state = AppState::new(self.db.clone(), settings);
+        let (addr_tx, addr_rx) = oneshot::channel();
+        tokio::spawn(async move {
+            let _ = serve(
+                state,
+                "127.0.0.1:0",
+                |addr| {
+                    let _ = addr_tx.send(addr);
+                },
+                std::future::pending(),
+            )
+            .await;
+        });
+        format!("http://{}", addr_rx.await.expect("second server bound"))
+    }
+
+    /// POSTs a GraphQL request to a server started by [`server_with`](Self::server_with).
+    pub async fn gql_at(
+        &self,
+        base: &str,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Value {
+        let mut req = self
+            .client
+            .post(format!("{base}/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("sent").json().await.expect("JSON")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }

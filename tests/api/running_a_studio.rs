@@ -449,7 +449,7 @@ async fn hosts_run_only_the_studios_they_host_in_force(app: TestApp) {
         )
         .await;
     assert_eq!(e["code"], "FORBIDDEN");
-    // Reading stays open to every role.
+    // A host reads its own studios only; leaders and HR read all.
     let r = app
         .ok_as(
             &s.host_token,
@@ -457,6 +457,26 @@ async fn hosts_run_only_the_studios_they_host_in_force(app: TestApp) {
             json!({}),
         )
         .await;
+    assert_eq!(r["studios"]["totalCount"], 1);
+    assert_eq!(r["studios"]["nodes"][0]["name"], "陈主持语文名师工作室");
+    let e = app
+        .err_as(
+            Some(&s.host_token),
+            "query($id: UUID!) { studio(id: $id) { name } }",
+            json!({ "id": other }),
+        )
+        .await;
+    assert_eq!(e["code"], "FORBIDDEN");
+    // Nested lists leave out other studios too: t[0] is a member elsewhere only.
+    let q = "query($id: UUID!) { teacher(id: $id) { memberships { id } mentorPairs { id } } studios { totalCount } }";
+    let r = app.ok_as(&s.host_token, q, json!({ "id": t[0] })).await;
+    assert_eq!(
+        r["teacher"],
+        json!({ "memberships": [], "mentorPairs": [] })
+    );
+    let r = app.ok_as(&leader, q, json!({ "id": t[0] })).await;
+    assert_eq!(r["teacher"]["memberships"].as_array().unwrap().len(), 1);
+    assert_eq!(r["teacher"]["mentorPairs"].as_array().unwrap().len(), 1);
     assert_eq!(r["studios"]["totalCount"], 2);
 }
 
@@ -770,13 +790,13 @@ async fn a_studio_page_costs_a_fixed_number_of_statements(app: TestApp) {
         assert_eq!(r["studio"]["pairs"].as_array().unwrap().len(), members * 3);
     }
     // A handful of statements whatever the size: the token, the studio, then one batch per
-    // kind of nested row and path (about 11 on an idle machine). A loader dispatches 1 ms
-    // after its first key, so on a loaded machine a path's keys may split over two or three
-    // batches; the bound leaves room for that. Loading per row would cost over 400 here.
+    // kind of nested row and path (11 to 14 on an idle machine). A loader dispatches 1 ms
+    // after its first key, so on a machine busy with other tests a path's keys may split over
+    // several batches; the bound leaves room for that. Loading per row would cost over 400.
     eprintln!("statements for a studio page: {costs:?} (5 and 50 members)");
     for cost in &costs {
         assert!(
-            *cost <= 30,
+            *cost <= 60,
             "a studio page cost {cost} statements: {costs:?}"
         );
     }
