@@ -58,6 +58,9 @@ pub struct ActivitiesOf(pub Uuid);
 pub struct MembershipsOf(pub Uuid);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AssessmentsOf(pub Uuid);
+/// A studio's mentoring quota on a day with a per-member quota.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct QuotaOn(pub Uuid, pub NaiveDate, pub i64);
 
 type LoadResult<K, V> = Result<HashMap<K, V>, Arc<Error>>;
 
@@ -298,5 +301,28 @@ impl async_graphql::dataloader::Loader<AssessmentsOf> for Loaders {
             .await
             .map_err(db_err)?;
         Ok(grouped(ids, rows, |r| AssessmentsOf(r.studio_id)))
+    }
+}
+
+impl async_graphql::dataloader::Loader<QuotaOn> for Loaders {
+    type Value = crate::store::series::Point;
+    type Error = Arc<Error>;
+    async fn load(&self, asked: &[QuotaOn]) -> LoadResult<QuotaOn, Self::Value> {
+        let mut groups: HashMap<(NaiveDate, i64), Vec<Uuid>> = HashMap::new();
+        for k in asked {
+            groups.entry((k.1, k.2)).or_default().push(k.0);
+        }
+        let mut out: HashMap<QuotaOn, Self::Value> =
+            asked.iter().map(|k| (*k, Default::default())).collect();
+        for ((day, q), ids) in groups {
+            for (studio, point) in
+                crate::store::series::mentoring_by_studio(&self.db.read, &ids, day, q)
+                    .await
+                    .map_err(db_err)?
+            {
+                out.insert(QuotaOn(studio, day, q), point);
+            }
+        }
+        Ok(out)
     }
 }

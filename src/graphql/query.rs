@@ -70,6 +70,15 @@ impl From<TeacherFilter> for StoreFilter {
     }
 }
 
+/// Teachers in a reserve pool on a day.
+#[derive(async_graphql::SimpleObject)]
+pub struct ReservePoolCount {
+    /// The pool.
+    pub pool: ReservePool,
+    /// Distinct teachers in it.
+    pub count: i32,
+}
+
 /// Which audit events to list; the given filters combine with AND.
 #[derive(InputObject, Default)]
 pub struct AuditEventFilter {
@@ -247,6 +256,24 @@ impl RegistryQuery {
             Box::pin(async move { service::audit::count(&db, &filter).await })
         });
         Ok(AuditEventConnection(Paged::new(page, AuditEvent, counter)))
+    }
+
+    /// Teachers in each reserve pool on `asOf` (default today): employed, entered, not left.
+    async fn reserve_pool_counts(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+    ) -> Result<Vec<ReservePoolCount>> {
+        let (actor, db) = viewer(ctx)?;
+        let d = as_of.map_or_else(rules::today, |d| d.0);
+        let rows = service::reserve::counts(db, actor, d).await.api()?;
+        Ok(rows
+            .into_iter()
+            .map(|(pool, n)| ReservePoolCount {
+                pool: pool.into(),
+                count: i32::try_from(n).unwrap_or(i32::MAX),
+            })
+            .collect())
     }
 
     /// The subject reference list (学科), in its order.

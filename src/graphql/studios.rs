@@ -9,7 +9,7 @@ use super::connection::{Counter, Paged, connection, page_cost, page_request};
 use super::enums::{ActivityKind, AssessmentResult, Level, MemberRole, PairStatus, StudioStatus};
 use super::error::{Api, to_graphql};
 use super::loaders::{
-    ActivitiesOf, AssessmentsOf, MembersOn, MenteeCountOn, PairId, PairsOfStudio, StudioId,
+    ActivitiesOf, AssessmentsOf, MembersOn, MenteeCountOn, PairId, PairsOfStudio, QuotaOn, StudioId,
 };
 use super::scalars::Date;
 use super::types::{School, Teacher, load_school, load_teacher, stored};
@@ -131,6 +131,34 @@ impl Studio {
             .into_iter()
             .map(MentoringPair)
             .collect())
+    }
+    /// The studio's mentoring quota on `asOf` (default today), counted as rule 7 counts it:
+    /// each member in force mentors up to `perMember` (default 3).
+    async fn quota(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<Date>,
+        #[graphql(default = 3)] per_member: i32,
+    ) -> Result<StudioQuota> {
+        if per_member < 1 {
+            return Err(to_graphql(&Error::invalid(
+                "perMember",
+                "must be at least 1",
+            )));
+        }
+        let d = as_of.map_or_else(rules::today, |d| d.0);
+        let q = i64::from(per_member);
+        let point = loaders(ctx)?
+            .load_one(QuotaOn(self.0.id, d, q))
+            .await
+            .api()?
+            .unwrap_or_default();
+        Ok(StudioQuota {
+            as_of: Date(d),
+            members: i32::try_from(point.members).unwrap_or(i32::MAX),
+            mentees: i32::try_from(point.value).unwrap_or(i32::MAX),
+            goal: i32::try_from(point.members * q).unwrap_or(i32::MAX),
+        })
     }
     /// Periodic assessments (考核), oldest first.
     async fn assessments(&self, ctx: &Context<'_>) -> Result<Vec<StudioAssessment>> {
@@ -273,6 +301,19 @@ impl MentoringActivity {
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
     }
+}
+
+/// A studio's standing against the mentoring quota on a day.
+#[derive(SimpleObject)]
+pub struct StudioQuota {
+    /// The day counted.
+    pub as_of: Date,
+    /// Members in force (the host included).
+    pub members: i32,
+    /// Their pairs counted as rule 7 counts them, each member capped at the quota.
+    pub mentees: i32,
+    /// Quota × members in force.
+    pub goal: i32,
 }
 
 /// A studio's assessment for one cycle (考核).

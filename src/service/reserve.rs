@@ -96,3 +96,17 @@ pub async fn leave(
     tx.commit().await?;
     Ok(after)
 }
+
+/// Teachers in each reserve pool on `d` (employed, entered, not yet left).
+pub async fn counts(db: &Db, actor: &Actor, d: NaiveDate) -> Result<Vec<(ReservePool, i64)>> {
+    require(actor, Permission::ReadRegistry)?;
+    reserve_entry::counts_on(&db.read, d)
+        .await?
+        .into_iter()
+        .map(|(pool, n)| {
+            ReservePool::from_code(&pool)
+                .map(|p| (p, n))
+                .map_err(|e| Error::Db(sea_orm::DbErr::Type(e.0)))
+        })
+        .collect()
+}

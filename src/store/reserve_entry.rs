@@ -41,3 +41,37 @@ pub async fn by_teachers(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<
         .all(db)
         .await
 }
+
+/// Teachers in each reserve pool on `d`: entered on or before it, not yet left, and employed
+/// (rule 1). One grouped query.
+pub async fn counts_on(
+    db: &impl ConnectionTrait,
+    d: chrono::NaiveDate,
+) -> Result<Vec<(String, i64)>, DbErr> {
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::{Expr, ExprTrait, JoinType};
+    let rows: Vec<(String, i64)> = Entity::find()
+        .select_only()
+        .column(Column::Pool)
+        .column_as(Expr::col((Entity, Column::TeacherId)).count_distinct(), "n")
+        .join(
+            JoinType::InnerJoin,
+            Entity::belongs_to(super::teacher::Entity)
+                .from(Column::TeacherId)
+                .to(super::teacher::Column::Id)
+                .into(),
+        )
+        .filter(Column::EnteredOn.lte(d))
+        .filter(
+            sea_orm::Condition::any()
+                .add(Column::LeftOn.is_null())
+                .add(Column::LeftOn.gt(d)),
+        )
+        .filter(super::teacher::employed_on(d))
+        .group_by(Column::Pool)
+        .order_by_asc(Column::Pool)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows)
+}

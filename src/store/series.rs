@@ -8,6 +8,8 @@ use sea_orm::sea_query::{
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr};
 
 use super::{designation, mentoring_pair, studio, studio_member, teacher};
+use uuid::Uuid;
+
 use crate::domain::{DesignationKind, Level};
 
 /// What to measure.
@@ -75,7 +77,7 @@ pub async fn measure(
         Series::Mentoring {
             min_level,
             per_member,
-        } => mentoring(table, *min_level, *per_member),
+        } => mentoring(table, *min_level, *per_member, None),
     };
     let mut points = vec![Point::default(); dates.len()];
     for row in db.query_all(&stmt).await? {
@@ -172,14 +174,21 @@ fn key_teachers(
         .to_owned()
 }
 
-fn mentoring(days_table: SelectStatement, min_level: Level, per_member: i64) -> SelectStatement {
+/// The mentoring quota's measure per day; with `studios`, per studio among those.
+fn mentoring(
+    days_table: SelectStatement,
+    min_level: Level,
+    per_member: i64,
+    studios: Option<&[Uuid]>,
+) -> SelectStatement {
     let m = |c: studio_member::Column| -> SimpleExpr { Expr::col((studio_member::Entity, c)) };
     let s = |c: studio::Column| -> SimpleExpr { Expr::col((studio::Entity, c)) };
     let p = |c: mentoring_pair::Column| -> SimpleExpr { Expr::col((mentoring_pair::Entity, c)) };
     // Per member in force on each day: its pairs in that studio counted as rule 7 counts them.
-    let per_member_day = Query::select()
+    let mut per_member_day = Query::select()
         .expr_as(Expr::col((days(), Alias::new("i"))), Alias::new("i"))
         .expr_as(m(studio_member::Column::Id), Alias::new("member_id"))
+        .expr_as(m(studio_member::Column::StudioId), Alias::new("studio_id"))
         .expr_as(p(mentoring_pair::Column::Id).count(), Alias::new("n"))
         .from_subquery(days_table, days())
         .join(
@@ -221,10 +230,18 @@ fn mentoring(days_table: SelectStatement, min_level: Level, per_member: i64) -> 
         )
         .group_by_col((days(), Alias::new("i")))
         .group_by_col((studio_member::Entity, studio_member::Column::Id))
+        .group_by_col((studio_member::Entity, studio_member::Column::StudioId))
         .to_owned();
+    if let Some(ids) = studios {
+        per_member_day.and_where(
+            Expr::col((studio_member::Entity, studio_member::Column::StudioId))
+                .is_in(ids.iter().copied()),
+        );
+    }
     let x = Alias::new("x");
     let n: SimpleExpr = Expr::col((x.clone(), Alias::new("n")));
-    Query::select()
+    let mut outer = Query::select();
+    outer
         .expr_as(Expr::col((x.clone(), Alias::new("i"))), Alias::new("i"))
         .expr_as(
             Expr::expr(Func::sum(
@@ -238,6 +255,38 @@ fn mentoring(days_table: SelectStatement, min_level: Level, per_member: i64) -> 
             Alias::new("members"),
         )
         .from_subquery(per_member_day, x.clone())
-        .group_by_col((x, Alias::new("i")))
-        .to_owned()
+        .group_by_col((x.clone(), Alias::new("i")));
+    if studios.is_some() {
+        outer
+            .expr_as(
+                Expr::col((x.clone(), Alias::new("studio_id"))),
+                Alias::new("studio_id"),
+            )
+            .group_by_col((x, Alias::new("studio_id")));
+    }
+    outer
+}
+
+/// The mentoring quota of each of `studios` on `d` (members in force, capped sum), in one
+/// query; studios with no member in force are absent.
+pub async fn mentoring_by_studio(
+    db: &impl ConnectionTrait,
+    studios: &[Uuid],
+    d: NaiveDate,
+    per_member: i64,
+) -> Result<Vec<(Uuid, Point)>, DbErr> {
+    let table = days_table(db.get_database_backend(), &[d]);
+    let stmt = mentoring(table, Level::School, per_member, Some(studios));
+    let rows = db.query_all(&stmt).await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("", "studio_id")?,
+                Point {
+                    value: r.try_get("", "value")?,
+                    members: r.try_get("", "members")?,
+                },
+            ))
+        })
+        .collect()
 }

@@ -354,6 +354,25 @@ async fn teachers_enter_and_leave_reserve_pools(app: TestApp) {
         .await;
     assert_eq!(e["code"], "CONFLICT");
     assert_eq!(app.ok(filter, json!({})).await["teachers"]["totalCount"], 0);
+    // Counts per pool on a day: the entry runs from its day up to the day before leaving.
+    let counts = |d: &str| {
+        let q = format!("{{ reservePoolCounts(asOf: \"{d}\") {{ pool count }} }}");
+        let app = &app;
+        async move { app.ok(&q, json!({})).await["reservePoolCounts"].clone() }
+    };
+    assert_eq!(counts("2024-02-29").await, json!([]));
+    assert_eq!(
+        counts("2024-03-01").await,
+        json!([{ "pool": "KEY_TEACHER", "count": 1 }])
+    );
+    assert_eq!(
+        counts("2024-12-31").await,
+        json!([{ "pool": "KEY_TEACHER", "count": 1 }, { "pool": "PRINCIPAL", "count": 1 }])
+    );
+    assert_eq!(
+        counts("2025-01-01").await,
+        json!([{ "pool": "PRINCIPAL", "count": 1 }])
+    );
     // Re-entering after leaving is allowed, and the history is kept.
     app.ok(
         enter,

@@ -267,6 +267,17 @@ async fn the_mentoring_quota_caps_each_member_and_its_goal_follows_the_members(a
         ),
         (Some(4), Some(9), Some(5))
     );
+    // The studio's own quota agrees (one studio here), and takes another quota on request.
+    let quota = app
+        .ok(
+            "query($id: UUID!) { studio(id: $id) { q3: quota(asOf: \"2024-04-01\") { members mentees goal } q1: quota(asOf: \"2024-04-01\", perMember: 1) { mentees goal } } }",
+            json!({ "id": studio }),
+        )
+        .await;
+    assert_eq!(
+        quota["studio"],
+        json!({ "q3": { "members": 3, "mentees": 4, "goal": 9 }, "q1": { "mentees": 2, "goal": 3 } })
+    );
     // Before the pairs start only the members count toward the goal.
     let p = progress(&app, "MENTORING_2025", "2024-03-31").await;
     assert_eq!(
