@@ -156,7 +156,7 @@ const JUNIOR_SUBJECTS: &[(&str, u64)] = &[
 fn id_number(birth: NaiveDate, seq: u32, female: bool) -> String {
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    // The 17th digit is odd for men, even for women.
+    // The 17th digit is odd for men, even for women; 500 of each per birth date.
     let seq = (seq % 500) * 2 + u32::from(!female);
     let body = format!("360735{}{:03}", birth.format("%Y%m%d"), seq % 1000);
     let sum: u32 = body
@@ -374,6 +374,7 @@ fn make_teachers(
     let mut teachers = Vec::new();
     // The demo's present is fixed, so the same county comes out whenever it is generated.
     let today = DEMO_TODAY;
+    let mut born_on: std::collections::HashMap<(NaiveDate, bool), u32> = Default::default();
     for (school, stage, students) in &units {
         let share = (teachers_wanted as i64 * i64::from(*students) / total_students).max(3);
         for _ in 0..share {
@@ -426,7 +427,16 @@ fn make_teachers(
                     .code()
                     .to_owned()),
                 birth_date: Set(Some(birth)),
-                id_number: Set(Some(id_number(birth, n, female))),
+                id_number: Set(Some(id_number(
+                    birth,
+                    {
+                        // A running sequence per birth date and sex keeps ID numbers unique.
+                        let seq = born_on.entry((birth, female)).or_insert(0);
+                        *seq += 1;
+                        *seq
+                    },
+                    female,
+                ))),
                 school_id: Set(school_ids[*school]),
                 stage: Set(stage.code().to_owned()),
                 subject: Set((*rng.weighted(subjects)).to_owned()),
@@ -623,8 +633,14 @@ fn make_designations(
     let mut designations = Vec::new();
     let mut awarded: std::collections::HashSet<(usize, DesignationKind, Level, NaiveDate)> =
         Default::default();
+    // Holders in award order (the studios draw their hosts from them), and both as sets and
+    // maps for lookups, so a province-sized demo stays linear.
     let mut holders: Vec<usize> = Vec::new();
-    let mut in_force: Vec<(usize, DesignationKind, Level, Option<NaiveDate>)> = Vec::new();
+    let mut holder_set: std::collections::HashSet<usize> = Default::default();
+    let mut in_force: std::collections::HashMap<
+        (usize, DesignationKind, Level),
+        Option<NaiveDate>,
+    > = Default::default();
     let mut certificate = 0;
     for Batch(year, kind, level, count, years, title) in batches {
         let awarded_on = date(year, 9, 10);
@@ -635,12 +651,12 @@ fn make_designations(
             .filter(|i| awarded_on - people[*i].hired_on > Duration::days(365 * 4))
             // Nobody is awarded a title they already hold in force.
             .filter(|i| {
-                !in_force.iter().any(|(h, k, l, until)| {
-                    h == i && *k == kind && *l == level && until.is_none_or(|u| u >= awarded_on)
-                })
+                !in_force
+                    .get(&(*i, kind, level))
+                    .is_some_and(|until| until.is_none_or(|u| u >= awarded_on))
             })
             .map(|i| {
-                let held = holders.contains(&i);
+                let held = holder_set.contains(&i);
                 let base = people[i].experience_rank + rng.below(900);
                 (
                     if held && level > Level::County {
@@ -683,9 +699,11 @@ fn make_designations(
                 created_at: Set(now),
             });
             if level >= Level::County {
-                holders.push(i);
+                if holder_set.insert(i) {
+                    holders.push(i);
+                }
             }
-            in_force.push((i, kind, level, revoked.or(expires_on)));
+            in_force.insert((i, kind, level), revoked.or(expires_on));
         }
     }
     (designations, holders)
@@ -698,6 +716,7 @@ fn make_reserve_entries(
     holders: &[usize],
     now: DateTimeUtc,
 ) -> Vec<reserve_entry::ActiveModel> {
+    let holder_set: std::collections::HashSet<usize> = holders.iter().copied().collect();
     let mut entries = Vec::new();
     for (i, p) in people.iter().enumerate() {
         let pool = if rng.chance(5) {
@@ -708,7 +727,7 @@ fn make_reserve_entries(
             continue;
         };
         let entered_on = rng.day_between(date(2023, 6, 1), date(2025, 12, 31));
-        if !p.employed_on(entered_on) || holders.contains(&i) {
+        if !p.employed_on(entered_on) || holder_set.contains(&i) {
             continue;
         }
         let left_on = p.left_on.filter(|l| *l > entered_on).or_else(|| {
