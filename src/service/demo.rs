@@ -698,10 +698,8 @@ fn make_designations(
                 certificate_no: Set(Some(format!("SCJY-{year}-{certificate:05}"))),
                 created_at: Set(now),
             });
-            if level >= Level::County {
-                if holder_set.insert(i) {
-                    holders.push(i);
-                }
+            if level >= Level::County && holder_set.insert(i) {
+                holders.push(i);
             }
             in_force.insert((i, kind, level), revoked.or(expires_on));
         }
