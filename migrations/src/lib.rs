@@ -11,6 +11,7 @@ mod m20261129_000001_registry_core;
 mod m20261129_000002_studios;
 mod m20261129_000003_targets;
 mod m20261129_000004_accounts;
+mod util;
 
 /// Runs the registry's migrations in order.
 pub struct Migrator;

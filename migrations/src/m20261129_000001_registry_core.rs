@@ -8,6 +8,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::util::{id, in_list, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -141,29 +143,8 @@ enum AuditEvents {
     Details,
 }
 
-fn id() -> ColumnDef {
-    ColumnDef::new(Alias::new("id"))
-        .uuid()
-        .not_null()
-        .primary_key()
-        .to_owned()
-}
-
-fn in_list(col: impl IntoIden, values: &[&str]) -> SimpleExpr {
-    Expr::col(col).is_in(values.iter().copied())
-}
-
 fn rank_between(col: impl IntoIden, max: i32) -> SimpleExpr {
     Expr::col(col).between(1, max)
-}
-
-fn index(name: &str, table: impl IntoIden, cols: &[&str]) -> IndexCreateStatement {
-    let mut stmt = Index::create();
-    stmt.name(name).table(table);
-    for col in cols {
-        stmt.col(Alias::new(*col));
-    }
-    stmt.to_owned()
 }
 
 #[async_trait::async_trait]

@@ -8,6 +8,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::util::{created_at, fk, id, in_list, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -85,45 +87,6 @@ enum Teachers {
 enum Subjects {
     Table,
     Name,
-}
-
-fn id() -> ColumnDef {
-    ColumnDef::new(Alias::new("id"))
-        .uuid()
-        .not_null()
-        .primary_key()
-        .to_owned()
-}
-
-fn created_at() -> ColumnDef {
-    ColumnDef::new(Alias::new("created_at"))
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn in_list(col: impl IntoIden, values: &[&str]) -> SimpleExpr {
-    Expr::col(col).is_in(values.iter().copied())
-}
-
-fn fk(
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
-}
-
-fn index(name: &str, table: impl IntoIden, cols: &[&str]) -> IndexCreateStatement {
-    let mut stmt = Index::create();
-    stmt.name(name).table(table);
-    for col in cols {
-        stmt.col(Alias::new(*col));
-    }
-    stmt.to_owned()
 }
 
 #[async_trait::async_trait]

@@ -3,6 +3,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::util::index;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -16,15 +18,6 @@ enum Users {
 #[derive(DeriveIden)]
 enum AuditEvents {
     Table,
-}
-
-fn index(name: &str, table: impl IntoIden, cols: &[&str]) -> IndexCreateStatement {
-    let mut stmt = Index::create();
-    stmt.name(name).table(table);
-    for col in cols {
-        stmt.col(Alias::new(*col));
-    }
-    stmt.to_owned()
 }
 
 #[async_trait::async_trait]

@@ -1,8 +1,8 @@
 //! The audit trail: one event per successful mutation, written in its transaction, never
 //! updated or deleted by the service.
 
+use sea_orm::Set;
 use sea_orm::entity::prelude::*;
-use sea_orm::{QueryOrder, QuerySelect, Set};
 
 use super::page::{Page, PageRequest};
 
@@ -84,14 +84,8 @@ pub async fn page(
     filter: &AuditFilter,
     req: PageRequest,
 ) -> Result<Page<Model>, DbErr> {
-    let mut query = Entity::find()
-        .filter(filter.condition())
-        .order_by_desc(Column::Id);
-    if let Some(after) = req.after {
-        query = query.filter(Column::Id.lt(after));
-    }
-    let rows = query.limit(req.fetch_limit()).all(db).await?;
-    Ok(Page::from_rows(rows, req, |m| m.id))
+    let query = Entity::find().filter(filter.condition());
+    super::page::fetch(db, query, Column::Id, req, true, |m| m.id).await
 }
 
 pub async fn count(db: &impl ConnectionTrait, filter: &AuditFilter) -> Result<u64, DbErr> {

@@ -1,6 +1,9 @@
 //! Keyset paging by id. Ids are UUID v7, so id order is creation order and "after cursor" is an
 //! index range scan, as fast on page 10,000 as on page 1 (no OFFSET).
 
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use uuid::Uuid;
 
 /// What a connection field asked for, already checked (`first` within bounds).
@@ -33,4 +36,31 @@ impl<T> Page<T> {
             has_next_page,
         }
     }
+}
+
+/// Runs `query` as one keyset page over the id column `id`: ascending (creation order), or
+/// descending (newest first), starting after the request's cursor.
+pub async fn fetch<E>(
+    db: &impl ConnectionTrait,
+    query: Select<E>,
+    id: E::Column,
+    req: PageRequest,
+    newest_first: bool,
+    key: impl Fn(&E::Model) -> Uuid,
+) -> Result<Page<E::Model>, DbErr>
+where
+    E: EntityTrait,
+{
+    let query = if newest_first {
+        query.order_by_desc(id)
+    } else {
+        query.order_by_asc(id)
+    };
+    let query = match req.after {
+        Some(after) if newest_first => query.filter(id.lt(after)),
+        Some(after) => query.filter(id.gt(after)),
+        None => query,
+    };
+    let rows = query.limit(req.fetch_limit()).all(db).await?;
+    Ok(Page::from_rows(rows, req, key))
 }

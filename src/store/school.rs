@@ -1,7 +1,6 @@
 //! Schools (学校): name, township, urban or rural, and which stages they teach.
 
 use sea_orm::entity::prelude::*;
-use sea_orm::{QueryOrder, QuerySelect};
 
 use super::page::{Page, PageRequest};
 
@@ -36,12 +35,7 @@ pub async fn by_name(db: &impl ConnectionTrait, name: &str) -> Result<Option<Mod
 
 /// A page of schools in creation order.
 pub async fn page(db: &impl ConnectionTrait, req: PageRequest) -> Result<Page<Model>, DbErr> {
-    let mut query = Entity::find().order_by_asc(Column::Id);
-    if let Some(after) = req.after {
-        query = query.filter(Column::Id.gt(after));
-    }
-    let rows = query.limit(req.fetch_limit()).all(db).await?;
-    Ok(Page::from_rows(rows, req, |m| m.id))
+    super::page::fetch(db, Entity::find(), Column::Id, req, false, |m| m.id).await
 }
 
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {

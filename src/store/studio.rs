@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use sea_orm::entity::prelude::*;
-use sea_orm::{Condition, QueryOrder, QuerySelect};
+use sea_orm::{Condition, QuerySelect};
 
 use super::page::{Page, PageRequest};
 
@@ -65,15 +65,11 @@ pub async fn page(
     hosted_by: Option<Uuid>,
     req: PageRequest,
 ) -> Result<Page<Model>, DbErr> {
-    let mut query = Entity::find().order_by_asc(Column::Id);
+    let mut query = Entity::find();
     if let Some(host) = hosted_by {
         query = query.filter(Column::HostTeacherId.eq(host));
     }
-    if let Some(after) = req.after {
-        query = query.filter(Column::Id.gt(after));
-    }
-    let rows = query.limit(req.fetch_limit()).all(db).await?;
-    Ok(Page::from_rows(rows, req, |m| m.id))
+    super::page::fetch(db, query, Column::Id, req, false, |m| m.id).await
 }
 
 pub async fn count(db: &impl ConnectionTrait, hosted_by: Option<Uuid>) -> Result<u64, DbErr> {

@@ -1,9 +1,9 @@
 //! Teachers (教师) and the registry's teacher filter.
 
 use chrono::NaiveDate;
+use sea_orm::Condition;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::{LikeExpr, Query};
-use sea_orm::{Condition, QueryOrder, QuerySelect};
 
 use super::page::{Page, PageRequest};
 use super::{designation, reserve_entry, school};
@@ -179,14 +179,8 @@ pub async fn page(
     filter: &TeacherFilter,
     req: PageRequest,
 ) -> Result<Page<Model>, DbErr> {
-    let mut query = Entity::find()
-        .filter(filter.condition())
-        .order_by_asc(Column::Id);
-    if let Some(after) = req.after {
-        query = query.filter(Column::Id.gt(after));
-    }
-    let rows = query.limit(req.fetch_limit()).all(db).await?;
-    Ok(Page::from_rows(rows, req, |m| m.id))
+    let query = Entity::find().filter(filter.condition());
+    super::page::fetch(db, query, Column::Id, req, false, |m| m.id).await
 }
 
 /// How many teachers the filter keeps (one COUNT query).

@@ -46,13 +46,7 @@ pub async fn page(
     db: &impl ConnectionTrait,
     req: super::page::PageRequest,
 ) -> Result<super::page::Page<Model>, DbErr> {
-    use sea_orm::{QueryOrder, QuerySelect};
-    let mut query = Entity::find().order_by_asc(Column::Id);
-    if let Some(after) = req.after {
-        query = query.filter(Column::Id.gt(after));
-    }
-    let rows = query.limit(req.fetch_limit()).all(db).await?;
-    Ok(super::page::Page::from_rows(rows, req, |m| m.id))
+    super::page::fetch(db, Entity::find(), Column::Id, req, false, |m| m.id).await
 }
 
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
