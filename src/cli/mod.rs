@@ -149,8 +149,8 @@ async fn demo(args: DemoArgs) -> Result<()> {
         .map_err(anyhow::Error::msg)?
     {
         Some(s) => println!(
-            "demo county created in {:.1} s: {} schools, {} teachers, {} designations, {} studios, {} pairs, {} activities",
-            started.elapsed().as_secs_f64(),
+            "demo county created in {} ms: {} schools, {} teachers, {} designations, {} studios, {} pairs, {} activities",
+            started.elapsed().as_millis(),
             s.schools,
             s.teachers,
             s.designations,
