@@ -13,6 +13,7 @@ use std::time::Duration;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{OperationType, Selection};
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensionValues, ServerError};
+use poem::error::SizedLimitError;
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::middleware::SizeLimit;
 use poem::web::{Data, Html};
@@ -69,6 +70,22 @@ fn refuse(status: poem::http::StatusCode, code: &str, message: &str, request_id:
         .header("x-request-id", request_id.to_string())
         .content_type("application/json")
         .body(serde_json::to_string(&body).unwrap_or_default())
+}
+
+/// A body refused on its headers by the size limit, answered like every other refusal: a
+/// GraphQL error with a code, so that clients need one way of reading failures.
+async fn too_large(e: SizedLimitError, max_body: usize) -> Response {
+    let (status, message) = match e {
+        SizedLimitError::PayloadTooLarge => (
+            poem::http::StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the body is over the limit of {max_body} bytes"),
+        ),
+        SizedLimitError::MissingContentLength => (
+            poem::http::StatusCode::LENGTH_REQUIRED,
+            "the body must announce its length (Content-Length)".to_owned(),
+        ),
+    };
+    refuse(status, "BAD_USER_INPUT", &message, Uuid::now_v7())
 }
 
 /// The operation a request would run, and the names of its root fields (`None` for a root
@@ -280,7 +297,11 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
     Route::new()
         .at(
             "/graphql",
-            get(graphiql).post(graphql.with(SizeLimit::new(max_body))),
+            get(graphiql).post(
+                graphql
+                    .with(SizeLimit::new(max_body))
+                    .catch_error(move |e: SizedLimitError| too_large(e, max_body)),
+            ),
         )
         .at("/schema.graphql", get(schema_sdl))
         .at("/healthz", get(healthz))

@@ -554,10 +554,20 @@ async fn abusive_requests_are_refused_before_they_run(app: TestApp) {
     // client that sends the whole body may instead see the connection closed under it, which
     // is why this speaks HTTP on a raw socket.) A body without a length is refused too.
     let announced = 2 * 1024 * 1024;
-    let status = raw_status(app.addr, &admin, &format!("Content-Length: {announced}")).await;
+    let (status, body) =
+        raw_answer(app.addr, &admin, &format!("Content-Length: {announced}")).await;
     assert_eq!(status, "413", "an announced 2 MiB body");
-    let status = raw_status(app.addr, &admin, "Transfer-Encoding: chunked").await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("limit"),
+        "{body}"
+    );
+    let (status, body) = raw_answer(app.addr, &admin, "Transfer-Encoding: chunked").await;
     assert_eq!(status, "411", "a body of unknown length");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     let client = reqwest::Client::new();
     // Batches: within the limit they run, over it they are refused as a whole.
     let batch = |n: usize| {
@@ -678,8 +688,9 @@ async fn introspection_and_graphiql_follow_the_settings(app: TestApp) {
 }
 
 /// Sends the head of a `POST /graphql` with `framing` (a length header) and no body, and
-/// returns the status code of the answer, which must come within five seconds.
-async fn raw_status(addr: std::net::SocketAddr, token: &str, framing: &str) -> String {
+/// returns the status code of the answer and its body as JSON; the whole answer must come
+/// within five seconds, without the server waiting for the body.
+async fn raw_answer(addr: std::net::SocketAddr, token: &str, framing: &str) -> (String, Value) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut socket = tokio::net::TcpStream::connect(addr).await.unwrap();
     let head = format!(
@@ -688,18 +699,15 @@ async fn raw_status(addr: std::net::SocketAddr, token: &str, framing: &str) -> S
     );
     socket.write_all(head.as_bytes()).await.unwrap();
     let mut answer = Vec::new();
-    let mut chunk = [0u8; 1024];
-    let read = async {
-        while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
-            match socket.read(&mut chunk).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => answer.extend_from_slice(&chunk[..n]),
-            }
-        }
-    };
-    tokio::time::timeout(std::time::Duration::from_secs(5), read)
-        .await
-        .expect("the server answers without waiting for the body");
+    tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        socket.read_to_end(&mut answer),
+    )
+    .await
+    .expect("the server answers without waiting for the body")
+    .unwrap();
     let answer = String::from_utf8_lossy(&answer);
-    answer.split(' ').nth(1).unwrap_or_default().to_owned()
+    let status = answer.split(' ').nth(1).unwrap_or_default().to_owned();
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
 }
