@@ -284,7 +284,8 @@ pub struct CreateTargetInput {
     pub goal: Option<i32>,
     /// Mentees per member (mentoring quotas).
     pub per_member: Option<i32>,
-    /// Lowest level counted (default COUNTY).
+    /// Lowest level counted (default COUNTY; SCHOOL for MENTEES_PER_MEMBER, as the plan's
+    /// quota covers every studio).
     pub min_level: Option<Level>,
     /// Designation kinds counted (default the whole family).
     pub kinds: Option<Vec<DesignationKind>>,
@@ -393,7 +394,15 @@ impl TargetMutation {
             metric: input.metric.into(),
             goal: input.goal,
             per_member: input.per_member,
-            min_level: input.min_level.unwrap_or(Level::County).into(),
+            // The plan's quota covers members of every studio (MENTORING_2025 is seeded with
+            // SCHOOL); the other metrics count county level and above by default.
+            min_level: input
+                .min_level
+                .unwrap_or(match input.metric {
+                    TargetMetric::MenteesPerMember => Level::School,
+                    _ => Level::County,
+                })
+                .into(),
             kinds: input
                 .kinds
                 .map_or_else(|| domain::DesignationKind::ALL.to_vec(), |k| to_domain(&k)),

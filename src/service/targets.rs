@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{found, record, require};
 use crate::domain::progress::{Interval, Measure, Progress, TargetMetric, evaluate, history_dates};
-use crate::domain::{Actor, DesignationKind, Label, Level, Permission};
+use crate::domain::{Actor, DesignationKind, Label, Level, Permission, rules};
 use crate::error::{Error, Result};
 use crate::store::series::{Point, Series, measure};
 use crate::store::{Db, target};
@@ -131,7 +131,7 @@ fn check_kinds(kinds: &[DesignationKind]) -> Result<()> {
 
 pub async fn targets(db: &Db, actor: &Actor, include_retired: bool) -> Result<Vec<target::Model>> {
     require(actor, Permission::ReadRegistry)?;
-    Ok(target::list(&db.read, include_retired).await?)
+    Ok(target::list(&db.read, include_retired, rules::today()).await?)
 }
 
 pub async fn create_target(db: &Db, actor: &Actor, input: NewTarget) -> Result<target::Model> {
@@ -304,11 +304,11 @@ async fn evaluate_target(
     })
 }
 
-/// Progress of every target in force on `d`.
+/// Progress of every target in force on `d` (one retired after `d` still shows).
 pub async fn progress(db: &Db, actor: &Actor, d: NaiveDate) -> Result<Vec<TargetProgress>> {
     require(actor, Permission::ReadRegistry)?;
     let mut out = Vec::new();
-    for t in target::list(&db.read, false).await? {
+    for t in target::list(&db.read, false, d).await? {
         out.push(evaluate_target(&db.read, t, d).await?);
     }
     Ok(out)

@@ -32,11 +32,20 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// Targets in force (not retired), or all of them, oldest deadline first.
-pub async fn list(db: &impl ConnectionTrait, include_retired: bool) -> Result<Vec<Model>, DbErr> {
+/// Targets in force on `on` (not retired by then: retirement counts from `retiredOn`), or
+/// all of them, oldest deadline first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    include_retired: bool,
+    on: chrono::NaiveDate,
+) -> Result<Vec<Model>, DbErr> {
     let mut query = Entity::find();
     if !include_retired {
-        query = query.filter(Column::RetiredOn.is_null());
+        query = query.filter(
+            sea_orm::Condition::any()
+                .add(Column::RetiredOn.is_null())
+                .add(Column::RetiredOn.gt(on)),
+        );
     }
     query
         .order_by_asc(Column::Deadline)

@@ -478,16 +478,41 @@ async fn admins_create_update_and_retire_targets(app: TestApp) {
             .len(),
         4
     );
-    app.ok("mutation { retireTarget(code: \"KEY_TEACHERS_2028\", retiredOn: \"2027-01-01\") { retiredOn } }", json!({}))
+    // Retirement counts from its day: before it, progress still shows the target.
+    app.ok("mutation { retireTarget(code: \"KEY_TEACHERS_2028\", retiredOn: \"2026-07-01\") { retiredOn } }", json!({}))
         .await;
     let e = app
-        .err("mutation { retireTarget(code: \"KEY_TEACHERS_2028\", retiredOn: \"2027-02-01\") { retiredOn } }", json!({}))
+        .err("mutation { retireTarget(code: \"KEY_TEACHERS_2028\", retiredOn: \"2026-08-01\") { retiredOn } }", json!({}))
         .await;
     assert_eq!(e["code"], "CONFLICT");
     let codes = app.ok("{ targets { code } all: targets(includeRetired: true) { code } progress { target { code } } }", json!({})).await;
     assert_eq!(codes["targets"].as_array().unwrap().len(), 3);
     assert_eq!(codes["all"].as_array().unwrap().len(), 4);
     assert_eq!(codes["progress"].as_array().unwrap().len(), 3);
+    let on = |d: &str| {
+        let q = format!("{{ progress(asOf: \"{d}\") {{ target {{ code }} }} }}");
+        let app = &app;
+        async move {
+            let p = app.ok(&q, json!({})).await;
+            let codes: Vec<String> = p["progress"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["target"]["code"].as_str().unwrap().to_owned())
+                .collect();
+            codes
+        }
+    };
+    assert!(
+        on("2026-06-30")
+            .await
+            .contains(&"KEY_TEACHERS_2028".to_owned())
+    );
+    assert!(
+        !on("2026-07-01")
+            .await
+            .contains(&"KEY_TEACHERS_2028".to_owned())
+    );
     // A retired target's progress stays readable by code; an unknown code reads as null.
     let p = progress(&app, "KEY_TEACHERS_2028", "2027-01-01").await;
     assert_eq!(p["goal"], 540);
@@ -505,4 +530,22 @@ async fn admins_create_update_and_retire_targets(app: TestApp) {
         events["auditEvents"]["nodes"],
         json!([{ "operation": "retireTarget" }, { "operation": "updateTarget" }, { "operation": "createUser" }])
     );
+    // A mentoring quota covers every studio, as the seeded MENTORING_2025 does: its level
+    // floor defaults to SCHOOL, the others' to COUNTY.
+    let m = app
+        .ok(
+            create,
+            json!({ "i": { "code": "MENTORING_2028", "title": "每个成员结对3名", "metric": "MENTEES_PER_MEMBER",
+            "perMember": 3, "baselineOn": "2026-01-01", "deadline": "2028-12-31" } }),
+        )
+        .await;
+    assert_eq!(m["createTarget"]["minLevel"], "SCHOOL");
+    let s = app
+        .ok(
+            create,
+            json!({ "i": { "code": "STUDIOS_2028", "title": "工作室12个", "metric": "STUDIOS",
+            "goal": 12, "baselineOn": "2026-01-01", "deadline": "2028-12-31" } }),
+        )
+        .await;
+    assert_eq!(s["createTarget"]["minLevel"], "COUNTY");
 }
