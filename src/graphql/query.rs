@@ -43,7 +43,8 @@ pub struct TeacherFilter {
     pub min_level: Option<Level>,
     /// With `designationKind` and `minLevel`: holding a designation in force on this day.
     pub in_force_on: Option<Date>,
-    /// Teachers with an entry in this reserve pool that has not been left.
+    /// Teachers with an entry in this reserve pool that has not been left (as of today: a
+    /// `leftOn` recorded ahead of time takes effect on that day).
     pub reserve_pool: Option<ReservePool>,
     /// Teachers employed on this day.
     pub employed_on: Option<Date>,
@@ -64,7 +65,7 @@ impl From<TeacherFilter> for StoreFilter {
             designation_kind: f.designation_kind.map(Into::into),
             min_level: f.min_level.map(Into::into),
             in_force_on: f.in_force_on.map(|d| d.0),
-            reserve_pool: f.reserve_pool.map(Into::into),
+            reserve_pool: f.reserve_pool.map(|p| (p.into(), rules::today())),
             employed_on: f.employed_on.map(|d| d.0),
         }
     }

@@ -31,9 +31,14 @@ pub async fn enter(
             teacher.name
         )));
     }
-    if let Some(open) = reserve_entry::open_entry(&tx, teacher_id, pool.code()).await? {
+    if let Some(open) =
+        reserve_entry::overlapping_entry(&tx, teacher_id, pool.code(), entered_on).await?
+    {
+        let until = open
+            .left_on
+            .map_or(String::new(), |d| format!(" until {d}"));
         return Err(Error::Conflict(format!(
-            "{} is already in the {pool} reserve pool since {}",
+            "{} is in the {pool} reserve pool from {}{until}",
             teacher.name, open.entered_on
         )));
     }

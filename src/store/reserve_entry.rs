@@ -20,15 +20,22 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-pub async fn open_entry(
+/// An entry of the teacher's in `pool` that would overlap a new one from `from` on: one not
+/// left, or left after `from` (a leave may be recorded ahead of its day).
+pub async fn overlapping_entry(
     db: &impl ConnectionTrait,
     teacher_id: Uuid,
     pool: &str,
+    from: chrono::NaiveDate,
 ) -> Result<Option<Model>, DbErr> {
     Entity::find()
         .filter(Column::TeacherId.eq(teacher_id))
         .filter(Column::Pool.eq(pool))
-        .filter(Column::LeftOn.is_null())
+        .filter(
+            sea_orm::Condition::any()
+                .add(Column::LeftOn.is_null())
+                .add(Column::LeftOn.gt(from)),
+        )
         .one(db)
         .await
 }

@@ -63,7 +63,8 @@ pub struct TeacherFilter {
     pub designation_kind: Option<DesignationKind>,
     pub min_level: Option<Level>,
     pub in_force_on: Option<NaiveDate>,
-    pub reserve_pool: Option<ReservePool>,
+    /// The pool, and the day on which its entry must not have been left (today).
+    pub reserve_pool: Option<(ReservePool, NaiveDate)>,
     pub employed_on: Option<NaiveDate>,
 }
 
@@ -118,14 +119,18 @@ impl TeacherFilter {
                 ),
             );
         }
-        if let Some(pool) = self.reserve_pool {
+        if let Some((pool, on)) = self.reserve_pool {
             cond = cond.add(
                 Column::Id.in_subquery(
                     Query::select()
                         .column(reserve_entry::Column::TeacherId)
                         .from(reserve_entry::Entity)
                         .and_where(reserve_entry::Column::Pool.eq(pool.code()))
-                        .and_where(reserve_entry::Column::LeftOn.is_null())
+                        .cond_where(
+                            Condition::any()
+                                .add(reserve_entry::Column::LeftOn.is_null())
+                                .add(reserve_entry::Column::LeftOn.gt(on)),
+                        )
                         .to_owned(),
                 ),
             );

@@ -354,6 +354,31 @@ async fn teachers_enter_and_leave_reserve_pools(app: TestApp) {
         .await;
     assert_eq!(e["code"], "CONFLICT");
     assert_eq!(app.ok(filter, json!({})).await["teachers"]["totalCount"], 0);
+    // A leave recorded ahead of its day keeps the teacher in the pool until then.
+    let principal = "{ teachers(filter: { reservePool: PRINCIPAL }) { totalCount } }";
+    let entries = app
+        .ok(
+            "query($t: UUID!) { teacher(id: $t) { reserveEntries { id pool } } }",
+            json!({ "t": t }),
+        )
+        .await;
+    let principal_entry = entries["teacher"]["reserveEntries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["pool"] == "PRINCIPAL")
+        .unwrap()["id"]
+        .clone();
+    assert_eq!(
+        app.ok(principal, json!({})).await["teachers"]["totalCount"],
+        1
+    );
+    app.ok(leave, json!({ "id": principal_entry, "on": "2099-09-01" }))
+        .await;
+    assert_eq!(
+        app.ok(principal, json!({})).await["teachers"]["totalCount"],
+        1
+    );
     // Counts per pool on a day: the entry runs from its day up to the day before leaving.
     let counts = |d: &str| {
         let q = format!("{{ reservePoolCounts(asOf: \"{d}\") {{ pool count }} }}");
@@ -389,9 +414,21 @@ async fn teachers_enter_and_leave_reserve_pools(app: TestApp) {
         entries["teacher"]["reserveEntries"],
         json!([
             { "pool": "KEY_TEACHER", "enteredOn": "2024-03-01", "leftOn": "2025-01-01" },
-            { "pool": "PRINCIPAL", "enteredOn": "2024-05-01", "leftOn": null },
+            { "pool": "PRINCIPAL", "enteredOn": "2024-05-01", "leftOn": "2099-09-01" },
             { "pool": "KEY_TEACHER", "enteredOn": "2025-09-01", "leftOn": null },
         ])
+    );
+    // A new entry may not overlap one that is left only later.
+    let e = app
+        .err(
+            enter,
+            json!({ "i": { "teacherId": t, "pool": "PRINCIPAL", "enteredOn": "2030-01-01" } }),
+        )
+        .await;
+    assert_eq!(e["code"], "CONFLICT");
+    assert!(
+        e["message"].as_str().unwrap().contains("until 2099-09-01"),
+        "{e}"
     );
 }
 
