@@ -328,6 +328,11 @@ pub async fn target_progress(
     }
 }
 
+/// The most points one history answers: 33 years by month. A longer series is refused as
+/// bad input rather than built as one statement of thousands of branches (SQLite allows 500
+/// terms in a compound SELECT; PostgreSQL would run until the request timeout).
+pub const MAX_HISTORY_POINTS: usize = 400;
+
 /// The target's value at each history point up to `d`, in one query.
 pub async fn history(
     db: &Db,
@@ -336,6 +341,16 @@ pub async fn history(
     every: Interval,
 ) -> Result<Vec<(NaiveDate, i64)>> {
     let dates = history_dates(t.baseline_on, d, every);
+    if dates.len() > MAX_HISTORY_POINTS {
+        return Err(Error::invalid(
+            "every",
+            format!(
+                "a history of {} points is over the {MAX_HISTORY_POINTS} allowed: ask by a \
+                 longer interval or for an earlier asOf",
+                dates.len()
+            ),
+        ));
+    }
     let points = measure(&db.read, &series(t)?, &dates).await?;
     Ok(dates
         .into_iter()

@@ -234,6 +234,27 @@ async fn key_teacher_progress_follows_rule_3_with_a_quarterly_history(app: TestA
         y["history"],
         json!([{ "date": "2024-12-31", "value": 1 }, { "date": "2025-03-01", "value": 1 }])
     );
+    // A history of more than 400 points is refused as bad input, not run; a coarser
+    // interval over the same span answers (2024 to 2070: 47 yearly points).
+    let far = |every: &str| {
+        format!(
+            "{{ targetProgress(code: \"KT_2024\", asOf: \"2070-06-30\") {{ history(every: {every}) {{ value }} }} }}"
+        )
+    };
+    let e = app.err(&far("MONTH"), json!({})).await;
+    assert_eq!(
+        (e["code"].as_str(), e["field"].as_str()),
+        (Some("BAD_USER_INPUT"), Some("every"))
+    );
+    assert!(e["message"].as_str().unwrap().contains("558 points"), "{e}");
+    let yearly = app.ok(&far("YEAR"), json!({})).await;
+    assert_eq!(
+        yearly["targetProgress"]["history"]
+            .as_array()
+            .unwrap()
+            .len(),
+        47
+    );
 }
 
 async fn the_mentoring_quota_caps_each_member_and_its_goal_follows_the_members(app: TestApp) {
