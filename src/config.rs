@@ -135,6 +135,12 @@ pub struct Settings {
     /// Serve GraphiQL on `GET /graphql`.
     #[arg(long, env = "REGISTRY_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
     pub graphiql: bool,
+    /// How long a dataloader waits after the first key of a batch for the rest, in
+    /// milliseconds. Sibling fields ask for their keys within microseconds, so 1 ms batches a
+    /// page's nested rows into one statement per kind; on a host so busy that a thread can be
+    /// held up longer, a batch splits into a few (never into one statement per row).
+    #[arg(long, env = "REGISTRY_LOADER_DELAY_MS", default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=1000))]
+    pub loader_delay_ms: u64,
 }
 
 impl Default for Settings {
@@ -150,6 +156,7 @@ impl Default for Settings {
             request_timeout_ms: 30_000,
             introspection: true,
             graphiql: true,
+            loader_delay_ms: 1,
         }
     }
 }

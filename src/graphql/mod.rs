@@ -75,7 +75,8 @@ impl RequestState {
     /// The request data for one GraphQL request: this state and fresh dataloaders (a
     /// loader's cache must not outlive the request, or it would serve stale rows).
     pub fn into_request(self, request: async_graphql::Request) -> async_graphql::Request {
-        let loaders = DataLoader::new(Loaders::new(self.db.clone()), tokio::spawn);
+        let delay = std::time::Duration::from_millis(self.settings.loader_delay_ms);
+        let loaders = DataLoader::new(Loaders::new(self.db.clone()), tokio::spawn).delay(delay);
         request.data(self).data(loaders)
     }
 }

@@ -98,6 +98,16 @@ async fn insert_host_membership(
     .await?)
 }
 
+/// Whether the actor's role may run any studio at all; checked before any id is looked up,
+/// so that a role without the right learns nothing of what exists.
+fn require_running(actor: &Actor) -> Result<()> {
+    if actor.can(Permission::ManageStudios) || actor.can(Permission::RunOwnStudio) {
+        Ok(())
+    } else {
+        Err(Error::forbidden())
+    }
+}
+
 /// Locks the studio and checks that the actor may run it: ADMIN and HR anywhere, a studio
 /// host only where its teacher is the host in force today.
 async fn lock_for_running(
@@ -105,9 +115,7 @@ async fn lock_for_running(
     actor: &Actor,
     studio_id: Uuid,
 ) -> Result<studio::Model> {
-    if !actor.can(Permission::ManageStudios) && !actor.can(Permission::RunOwnStudio) {
-        return Err(Error::forbidden());
-    }
+    require_running(actor)?;
     let s = found(studio::lock(db, studio_id).await?, "studio")?;
     if actor.can(Permission::ManageStudios) {
         return Ok(s);
@@ -119,10 +127,10 @@ async fn lock_for_running(
     if host_in_force {
         Ok(s)
     } else {
-        Err(Error::Forbidden(format!(
-            "only the host in force of {} may change it",
-            s.name
-        )))
+        // The studio's name is not told: the caller may not read this studio.
+        Err(Error::Forbidden(
+            "only the studio's host in force may change it".to_owned(),
+        ))
     }
 }
 
@@ -395,6 +403,7 @@ pub async fn remove_member(
     member_id: Uuid,
     left_on: NaiveDate,
 ) -> Result<studio_member::Model> {
+    require_running(actor)?;
     let tx = db.begin().await?;
     let member = found(
         studio_member::Entity::find_by_id(member_id)
@@ -522,6 +531,7 @@ pub async fn end_pair(
             "a pair ends COMPLETED or WITHDRAWN",
         ));
     }
+    require_running(actor)?;
     let tx = db.begin().await?;
     let pair = found(mentoring_pair::by_id(&tx, pair_id).await?, "mentoring pair")?;
     lock_for_running(&tx, actor, pair.studio_id).await?;
@@ -571,6 +581,7 @@ pub async fn log_activity(
             "activities are logged once they happened",
         ));
     }
+    require_running(actor)?;
     let tx = db.begin().await?;
     let pair = found(
         mentoring_pair::by_id(&tx, input.pair_id).await?,
@@ -633,10 +644,9 @@ pub async fn studio(db: &Db, actor: &Actor, id: Uuid) -> Result<Option<studio::M
     if may_read(actor, &s)? {
         Ok(Some(s))
     } else {
-        Err(Error::Forbidden(format!(
-            "a studio host reads only its own studios, not {}",
-            s.name
-        )))
+        Err(Error::Forbidden(
+            "a studio host reads only the studios it hosts".to_owned(),
+        ))
     }
 }
 
