@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use crate::store::mentoring_pair::Column as PairColumn;
 use crate::store::{
     Db, designation, enrollment, mentoring_activity, mentoring_pair, reserve_entry, school, studio,
-    studio_assessment, studio_member, teacher,
+    studio_assessment, studio_member, teacher, token,
 };
 
 /// One loader struct, one key type per kind of row.
@@ -58,6 +58,8 @@ pub struct ActivitiesOf(pub Uuid);
 pub struct MembershipsOf(pub Uuid);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AssessmentsOf(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokensOf(pub Uuid);
 /// A studio's mentoring quota on a day with a per-member quota.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct QuotaOn(pub Uuid, pub NaiveDate, pub i64);
@@ -290,6 +292,17 @@ impl async_graphql::dataloader::Loader<MembershipsOf> for Loaders {
             .await
             .map_err(db_err)?;
         Ok(grouped(ids, rows, |r| MembershipsOf(r.teacher_id)))
+    }
+}
+
+impl async_graphql::dataloader::Loader<TokensOf> for Loaders {
+    type Value = Vec<token::Model>;
+    type Error = Arc<Error>;
+    async fn load(&self, ids: &[TokensOf]) -> LoadResult<TokensOf, Self::Value> {
+        let rows = token::of_users(&self.db.read, &keys(ids, |k| k.0))
+            .await
+            .map_err(db_err)?;
+        Ok(grouped(ids, rows, |r| TokensOf(r.user_id)))
     }
 }
 

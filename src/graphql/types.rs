@@ -11,7 +11,7 @@ use super::enums::{Area, DesignationKind, Education, Gender, Level, ReservePool,
 use super::error::Api;
 use super::loaders::{
     DesignationsOf, EnrollmentsOf, MembershipsOf, PairsAsMentee, PairsAsMentor, ReserveEntriesOf,
-    SchoolId, TeacherId,
+    SchoolId, TeacherId, TokensOf,
 };
 use super::scalars::Date;
 use super::{loaders, viewer};
@@ -390,12 +390,15 @@ impl User {
     async fn has_password(&self) -> bool {
         self.0.password_hash.is_some()
     }
-    /// The user's tokens, newest first (the user itself, or an admin).
+    /// The user's tokens, newest first (the user itself, or an admin). Batched over a page
+    /// of users.
     async fn tokens(&self, ctx: &Context<'_>) -> Result<Vec<ApiToken>> {
-        let (actor, db) = viewer(ctx)?;
-        let rows = crate::service::auth::tokens_of(db, actor, self.0.id)
-            .await
-            .api()?;
+        let (actor, _) = viewer(ctx)?;
+        crate::service::auth::may_read_tokens(actor, self.0.id).api()?;
+        let rows = loaders(ctx)?
+            .load_one(TokensOf(self.0.id))
+            .await?
+            .unwrap_or_default();
         Ok(rows.into_iter().map(ApiToken).collect())
     }
 }

@@ -442,10 +442,16 @@ pub async fn set_disabled(
 
 /// A user's tokens: an admin sees anyone's, a user their own.
 pub async fn tokens_of(db: &Db, actor: &Actor, user_id: Uuid) -> Result<Vec<token::Model>> {
+    may_read_tokens(actor, user_id)?;
+    Ok(token::of_user(&db.read, user_id).await?)
+}
+
+/// A user reads its own tokens; an admin reads anyone's.
+pub fn may_read_tokens(actor: &Actor, user_id: Uuid) -> Result<()> {
     if user_id != actor.user_id {
         require(actor, Permission::ManageUsers)?;
     }
-    Ok(token::of_user(&db.read, user_id).await?)
+    Ok(())
 }
 
 /// Revokes a token: an admin any, a user their own.

@@ -48,6 +48,16 @@ pub async fn of_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Vec<Mod
         .await
 }
 
+/// Tokens of several users (for a page of users), each user's newest first.
+pub async fn of_users(db: &impl ConnectionTrait, user_ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    Entity::find()
+        .filter(Column::UserId.is_in(user_ids.iter().copied()))
+        .order_by_desc(Column::Id)
+        .all(db)
+        .await
+}
+
 /// Revokes a user's unrevoked tokens with `label`, except `keep`; returns how many.
 pub async fn revoke_all(
     db: &impl ConnectionTrait,

@@ -19,6 +19,7 @@ on_both_databases!(
     the_audit_trail_filters_by_actor_operation_entity_and_time,
     abusive_requests_are_refused_before_they_run,
     introspection_and_graphiql_follow_the_settings,
+    a_page_of_users_and_their_tokens_costs_a_fixed_number_of_statements,
 );
 
 const ME: &str = "{ me { username } }";
@@ -710,4 +711,33 @@ async fn raw_answer(addr: std::net::SocketAddr, token: &str, framing: &str) -> (
     let status = answer.split(' ').nth(1).unwrap_or_default().to_owned();
     let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
     (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+async fn a_page_of_users_and_their_tokens_costs_a_fixed_number_of_statements(app: TestApp) {
+    // Measured on a server whose loaders wait 50 ms, so that a busy machine cannot split a
+    // batch (see running_a_studio's studio page).
+    let patient = app
+        .server_with(Settings {
+            loader_delay_ms: 50,
+            ..Settings::default()
+        })
+        .await;
+    let admin = app.admin.clone();
+    let page = "{ users(first: 100) { totalCount nodes { username tokens { id origin } } } }";
+    let mut costs = Vec::new();
+    for (first, last) in [(0, 2), (2, 12)] {
+        for i in first..last {
+            app.create_user(&format!("staff.{i}"), "HR", None).await;
+        }
+        app.reset_statements();
+        let r = app.gql_at(&patient, Some(&admin), page, json!({})).await;
+        costs.push(app.statements());
+        assert!(r.get("errors").is_none(), "{r}");
+        // The admin and the users made so far, each with the token it was created with.
+        assert_eq!(r["data"]["users"]["totalCount"], last + 1);
+        for user in r["data"]["users"]["nodes"].as_array().unwrap() {
+            assert_eq!(user["tokens"].as_array().unwrap().len(), 1, "{user}");
+        }
+    }
+    assert_eq!(costs[0], costs[1], "3 and 13 users: {costs:?}");
 }
