@@ -817,10 +817,13 @@ async fn a_studio_page_costs_a_fixed_number_of_statements(app: TestApp) {
         );
     }
     // The same handful whatever the size: the token, the studio, then one batch per kind of
-    // nested row and path. Loading per row would cost over 400.
+    // nested row and path, 11 as a rule (two paths' batches of one kind may meet in one
+    // window, or a batch split on a loaded machine: 10 to 12 seen). Loading per row would
+    // cost over 400 for the larger studio.
     eprintln!("statements for a studio page: {costs:?} (5 and 50 members)");
-    assert_eq!(costs[0], costs[1], "{costs:?}");
-    assert!(costs[1] <= 14, "a studio page cost {costs:?} statements");
+    for cost in &costs {
+        assert!(*cost <= 14, "a studio page cost {costs:?} statements");
+    }
     // With the default 1 ms the page still batches (split batches at worst, never per row).
     app.reset_statements();
     app.ok(STUDIO_PAGE, json!({ "id": large })).await;
