@@ -17,7 +17,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{found, record, require};
+use super::{commit_recorded, found, require};
 use crate::domain::text::parse_username;
 use crate::domain::{Actor, Permission, Role};
 use crate::error::{Error, Result};
@@ -197,15 +197,14 @@ pub async fn create_user(db: &Db, actor: &Actor, input: NewUser) -> Result<(user
     }
     let model = new_user(&tx, &username, input.role, input.teacher_id, password_hash).await?;
     let token = issue_token(&tx, model.id, "createUser", None).await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "createUser",
         model.id,
         json!({ "username": model.username, "role": model.role, "teacherId": model.teacher_id }),
     )
     .await?;
-    tx.commit().await?;
     Ok((model, token))
 }
 
@@ -306,8 +305,7 @@ pub async fn login(
     active.locked_until = Set(None);
     let user = active.update(&tx).await?;
     let token = issue_token(&tx, user.id, "login", Some(policy.token_ttl)).await?;
-    record(&tx, &actor_of(&user, None)?, "login", user.id, json!({})).await?;
-    tx.commit().await?;
+    commit_recorded(tx, &actor_of(&user, None)?, "login", user.id, json!({})).await?;
     Ok((user, token))
 }
 
@@ -321,8 +319,7 @@ pub async fn logout(db: &Db, actor: &Actor) -> Result<()> {
         found(token::Entity::find_by_id(token_id).one(&tx).await?, "token")?.into_active_model();
     active.revoked_at = Set(Some(Utc::now()));
     active.update(&tx).await?;
-    record(&tx, actor, "logout", token_id, json!({})).await?;
-    tx.commit().await?;
+    commit_recorded(tx, actor, "logout", token_id, json!({})).await?;
     Ok(())
 }
 
@@ -356,15 +353,14 @@ pub async fn change_password(db: &Db, actor: &Actor, current: &str, new: String)
         Utc::now(),
     )
     .await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "changePassword",
         actor.user_id,
         json!({ "sessionsEnded": ended }),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -386,15 +382,14 @@ pub async fn set_password(
     active.locked_until = Set(None);
     let user = active.update(&tx).await?;
     let ended = token::revoke_all(&tx, user_id, Some("login"), None, Utc::now()).await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "setPassword",
         user_id,
         json!({ "sessionsEnded": ended }),
     )
     .await?;
-    tx.commit().await?;
     Ok(user)
 }
 
@@ -428,15 +423,7 @@ pub async fn set_disabled(
     } else {
         "enableUser"
     };
-    record(
-        &tx,
-        actor,
-        op,
-        user_id,
-        json!({ "username": user.username }),
-    )
-    .await?;
-    tx.commit().await?;
+    commit_recorded(tx, actor, op, user_id, json!({ "username": user.username })).await?;
     Ok(user)
 }
 
@@ -467,15 +454,14 @@ pub async fn revoke_token(db: &Db, actor: &Actor, token_id: Uuid) -> Result<toke
     let mut active = before.into_active_model();
     active.revoked_at = Set(Some(Utc::now()));
     let after = active.update(&tx).await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "revokeToken",
         token_id,
         json!({ "userId": after.user_id, "label": after.label }),
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 
@@ -487,15 +473,14 @@ pub async fn ensure_first_admin(db: &Db) -> Result<Option<String>> {
     }
     let model = new_user(&tx, "admin", Role::Admin, None, None).await?;
     let token = issue_token(&tx, model.id, "first-start", None).await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         &system_actor(),
         "createUser",
         model.id,
         json!({ "username": "admin", "role": "ADMIN", "firstStart": true }),
     )
     .await?;
-    tx.commit().await?;
     Ok(Some(token))
 }
 

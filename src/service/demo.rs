@@ -11,7 +11,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Se
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{record, require};
+use super::{commit_recorded, require};
 use crate::domain::{
     ActivityKind, Actor, AssessmentResult, DesignationKind, Education, Gender, Level, MemberRole,
     PairStatus, Permission, ReservePool, Stage, StudioStatus,
@@ -342,8 +342,8 @@ pub async fn fill(db: &Db, actor: &Actor, teachers_wanted: usize) -> Result<Opti
         .insert(&tx)
         .await?;
     }
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "demo",
         Uuid::nil(),
@@ -352,7 +352,6 @@ pub async fn fill(db: &Db, actor: &Actor, teachers_wanted: usize) -> Result<Opti
                 "pairs": summary.pairs, "activities": summary.activities }),
     )
     .await?;
-    tx.commit().await?;
     Ok(Some(summary))
 }
 

@@ -6,7 +6,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::teachers::check_subject;
-use super::{found, record, require};
+use super::{commit_recorded, found, require};
 use crate::domain::{Actor, DesignationKind, Label, Level, Permission, SubjectName};
 use crate::error::{Error, Result};
 use crate::store::{Db, designation, teacher};
@@ -88,8 +88,8 @@ pub async fn award(db: &Db, actor: &Actor, input: NewDesignation) -> Result<desi
     }
     .insert(&tx)
     .await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "awardDesignation",
         model.id,
@@ -99,7 +99,6 @@ pub async fn award(db: &Db, actor: &Actor, input: NewDesignation) -> Result<desi
         }),
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
 }
 
@@ -129,15 +128,14 @@ pub async fn revoke(
     active.revoked_on = Set(Some(revoked_on));
     active.revoke_reason = Set(Some(reason.into_string()));
     let after = active.update(&tx).await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "revokeDesignation",
         id,
         json!({ "revokedOn": revoked_on, "reason": after.revoke_reason }),
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 

@@ -15,7 +15,7 @@ pub mod studios;
 pub mod targets;
 pub mod teachers;
 
-use sea_orm::ConnectionTrait;
+use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
 use crate::domain::{Actor, Permission};
@@ -31,22 +31,24 @@ pub fn require(actor: &Actor, permission: Permission) -> Result<()> {
     }
 }
 
-/// Records the audit event of a mutation inside its transaction.
-pub(crate) async fn record(
-    tx: &impl ConnectionTrait,
+/// Records the mutation's audit event in its transaction and commits: the one way a mutation
+/// ends, so that every committed change has exactly one event and a failed one has none.
+pub(crate) async fn commit_recorded(
+    tx: DatabaseTransaction,
     actor: &Actor,
     operation: &str,
     entity_id: Uuid,
     details: serde_json::Value,
 ) -> Result<()> {
     audit_store::record(
-        tx,
+        &tx,
         &actor.username,
         operation,
         Some(entity_id),
         Some(details.to_string()),
     )
     .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{found, record, require};
+use super::{commit_recorded, found, require};
 use crate::domain::{Actor, Permission, ReservePool};
 use crate::error::{Error, Result};
 use crate::store::{Db, reserve_entry, teacher};
@@ -52,15 +52,14 @@ pub async fn enter(
     }
     .insert(&tx)
     .await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "enterReservePool",
         model.id,
         json!({ "teacherId": teacher_id, "pool": pool.code(), "enteredOn": entered_on }),
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
 }
 
@@ -90,15 +89,14 @@ pub async fn leave(
     let mut active = before.into_active_model();
     active.left_on = Set(Some(left_on));
     let after = active.update(&tx).await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "leaveReservePool",
         id,
         json!({ "leftOn": left_on }),
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 

@@ -6,7 +6,7 @@ use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{found, record, require};
+use super::{commit_recorded, found, require};
 use crate::domain::{Actor, Area, Label, Permission, Stage};
 use crate::error::{Error, Result};
 use crate::store::page::{Page, PageRequest};
@@ -63,15 +63,14 @@ pub async fn create_school(db: &Db, actor: &Actor, input: NewSchool) -> Result<s
     }
     .insert(&tx)
     .await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "createSchool",
         model.id,
         json!({ "name": model.name, "township": model.township, "area": model.area }),
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
 }
 
@@ -137,8 +136,8 @@ pub async fn set_enrollment(
         enrollment::find(&tx, school.id, input.school_year, input.stage.code()).await?,
         "enrollment",
     )?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "setEnrollment",
         school.id,
@@ -149,7 +148,6 @@ pub async fn set_enrollment(
         }),
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
 }
 

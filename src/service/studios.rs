@@ -11,7 +11,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::teachers::check_subject;
-use super::{found, record, require};
+use super::{commit_recorded, found, require};
 use crate::domain::rules::{employed_on, today};
 use crate::domain::{
     ActivityKind, Actor, AssessmentResult, Label, Level, MemberRole, PairStatus, Permission,
@@ -183,8 +183,8 @@ pub async fn create_studio(db: &Db, actor: &Actor, input: NewStudio) -> Result<s
     if let Some(on) = model.established_on {
         insert_host_membership(&tx, model.id, host.id, on).await?;
     }
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "createStudio",
         model.id,
@@ -192,7 +192,6 @@ pub async fn create_studio(db: &Db, actor: &Actor, input: NewStudio) -> Result<s
                 "establishedOn": model.established_on }),
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
 }
 
@@ -205,13 +204,7 @@ pub async fn establish_studio(
 ) -> Result<studio::Model> {
     require(actor, Permission::ManageStudios)?;
     let tx = db.begin().await?;
-    let s = found(studio::lock(&tx, id).await?, "studio")?;
-    if s.status != StudioStatus::Planned.code() {
-        return Err(Error::Conflict(format!(
-            "{} is not a planned studio",
-            s.name
-        )));
-    }
+    let s = lock_in_status(&tx, id, StudioStatus::Planned).await?;
     employed_teacher(&tx, s.host_teacher_id, established_on, "host").await?;
     let host = s.host_teacher_id;
     let mut active = s.into_active_model();
@@ -219,16 +212,33 @@ pub async fn establish_studio(
     active.status = Set(StudioStatus::Active.code().to_owned());
     let model = active.update(&tx).await?;
     insert_host_membership(&tx, id, host, established_on).await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "establishStudio",
         id,
         json!({ "establishedOn": established_on }),
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
+}
+
+/// Locks the studio for a change only a studio in `status` allows; another status is CONFLICT.
+async fn lock_in_status(
+    tx: &impl ConnectionTrait,
+    id: Uuid,
+    status: StudioStatus,
+) -> Result<studio::Model> {
+    let s = found(studio::lock(tx, id).await?, "studio")?;
+    if s.status != status.code() {
+        return Err(Error::Conflict(format!(
+            "{} is {}, not {}",
+            s.name,
+            s.status,
+            status.code()
+        )));
+    }
+    Ok(s)
 }
 
 async fn close_locked(
@@ -252,13 +262,7 @@ pub async fn close_studio(
 ) -> Result<studio::Model> {
     require(actor, Permission::ManageStudios)?;
     let tx = db.begin().await?;
-    let s = found(studio::lock(&tx, id).await?, "studio")?;
-    if s.status != StudioStatus::Active.code() {
-        return Err(Error::Conflict(format!(
-            "{} is {}, not ACTIVE",
-            s.name, s.status
-        )));
-    }
+    let s = lock_in_status(&tx, id, StudioStatus::Active).await?;
     if let Some(e) = s.established_on
         && closed_on < e
     {
@@ -268,15 +272,14 @@ pub async fn close_studio(
         ));
     }
     let model = close_locked(&tx, s, closed_on).await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "closeStudio",
         id,
         json!({ "closedOn": closed_on }),
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
 }
 
@@ -332,8 +335,8 @@ pub async fn assess_studio(
     } else {
         s
     };
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "assessStudio",
         studio_id,
@@ -341,7 +344,6 @@ pub async fn assess_studio(
                 "assessedOn": assessed_on, "closed": closes }),
     )
     .await?;
-    tx.commit().await?;
     Ok((assessment, studio))
 }
 
@@ -385,15 +387,14 @@ pub async fn add_member(
     }
     .insert(&tx)
     .await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "addStudioMember",
         model.id,
         json!({ "studioId": studio_id, "teacherId": teacher_id, "joinedOn": joined_on }),
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
 }
 
@@ -437,15 +438,14 @@ pub async fn remove_member(
     let mut model = member.into_active_model();
     model.left_on = Set(Some(left_on));
     let model = model.update(&tx).await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "removeStudioMember",
         member_id,
         json!({ "leftOn": left_on }),
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
 }
 
@@ -505,8 +505,8 @@ pub async fn create_pair(db: &Db, actor: &Actor, input: NewPair) -> Result<mento
     }
     .insert(&tx)
     .await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "createMentoringPair",
         model.id,
@@ -514,7 +514,6 @@ pub async fn create_pair(db: &Db, actor: &Actor, input: NewPair) -> Result<mento
                 "menteeTeacherId": model.mentee_teacher_id, "startedOn": on }),
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
 }
 
@@ -552,15 +551,14 @@ pub async fn end_pair(
     model.ended_on = Set(Some(ended_on));
     model.status = Set(status.code().to_owned());
     let model = model.update(&tx).await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "endMentoringPair",
         pair_id,
         json!({ "endedOn": ended_on, "status": status.code() }),
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
 }
 
@@ -609,15 +607,14 @@ pub async fn log_activity(
     }
     .insert(&tx)
     .await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "logMentoringActivity",
         model.id,
         json!({ "pairId": pair.id, "date": input.date, "kind": input.kind.code(), "hours": input.hours }),
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
 }
 

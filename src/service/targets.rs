@@ -5,7 +5,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{found, record, require};
+use super::{commit_recorded, found, require};
 use crate::domain::progress::{Interval, Measure, Progress, TargetMetric, evaluate, history_dates};
 use crate::domain::{Actor, DesignationKind, Label, Level, Permission, rules};
 use crate::error::{Error, Result};
@@ -162,8 +162,8 @@ pub async fn create_target(db: &Db, actor: &Actor, input: NewTarget) -> Result<t
     }
     .insert(&tx)
     .await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "createTarget",
         model.id,
@@ -171,7 +171,6 @@ pub async fn create_target(db: &Db, actor: &Actor, input: NewTarget) -> Result<t
                 "perMember": model.per_member, "deadline": model.deadline }),
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
 }
 
@@ -210,8 +209,8 @@ pub async fn update_target(
     active.deadline = Set(deadline);
     active.updated_at = Set(Utc::now());
     let after = active.update(&tx).await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "updateTarget",
         after.id,
@@ -226,7 +225,6 @@ pub async fn update_target(
         }),
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 
@@ -250,15 +248,14 @@ pub async fn retire_target(
     active.retired_on = Set(Some(retired_on));
     active.updated_at = Set(Utc::now());
     let after = active.update(&tx).await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "retireTarget",
         after.id,
         json!({ "retiredOn": retired_on }),
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::schools::teaches;
-use super::{found, record, require};
+use super::{commit_recorded, found, require};
 use crate::domain::{
     Actor, Education, Gender, IdNumber, Label, Permission, PersonName, StaffNo, Stage, SubjectName,
 };
@@ -153,15 +153,14 @@ pub async fn create_teacher(db: &Db, actor: &Actor, input: NewTeacher) -> Result
     }
     .insert(&tx)
     .await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "createTeacher",
         model.id,
         json!({ "staffNo": model.staff_no, "name": model.name, "schoolId": model.school_id }),
     )
     .await?;
-    tx.commit().await?;
     Ok(model)
 }
 
@@ -310,8 +309,7 @@ pub async fn update_teacher(
         json!(after.hired_on),
         false,
     );
-    record(&tx, actor, "updateTeacher", id, Value::Object(changes)).await?;
-    tx.commit().await?;
+    commit_recorded(tx, actor, "updateTeacher", id, Value::Object(changes)).await?;
     Ok(after)
 }
 
@@ -347,15 +345,14 @@ pub async fn record_departure(
     active.leave_reason = Set(reason.map(Label::into_string));
     active.updated_at = Set(Utc::now());
     let after = active.update(&tx).await?;
-    record(
-        &tx,
+    commit_recorded(
+        tx,
         actor,
         "recordDeparture",
         teacher_id,
         json!({ "leftOn": left_on, "reason": after.leave_reason }),
     )
     .await?;
-    tx.commit().await?;
     Ok(after)
 }
 
