@@ -26,9 +26,93 @@ pub fn today() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
+/// The earliest date the registry takes: no record of a serving teacher is older.
+pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// How far ahead a date may be: plans, expiries and leaves recorded ahead reach a few years;
+/// a date further out (9999-12-31) is a typo, and would show a studio "established" today.
+pub const YEARS_AHEAD: u32 = 10;
+
+/// The latest date the registry takes, `YEARS_AHEAD` years after `today`.
+pub fn latest_date(today: NaiveDate) -> NaiveDate {
+    today
+        .checked_add_months(chrono::Months::new(12 * YEARS_AHEAD))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// Refuses a date outside [`EARLIEST_DATE`] ..= [`latest_date`]`(today)`.
+pub fn check_in_range(d: NaiveDate, today: NaiveDate) -> Result<(), super::Invalid> {
+    let latest = latest_date(today);
+    if d < EARLIEST_DATE || d > latest {
+        return Err(super::Invalid(format!(
+            "{d} is outside the dates the registry takes ({EARLIEST_DATE} to {latest})"
+        )));
+    }
+    Ok(())
+}
+
+/// Youngest and oldest age at hire (or today, without a hire date) a birth date may give.
+pub const AGE_ON_HIRE: std::ops::RangeInclusive<u32> = 16..=80;
+
+/// Refuses a birth date that gives an age outside [`AGE_ON_HIRE`] on the hire day (today when
+/// the hire day is unknown: only the youngest age is checked then, as an old record may have
+/// lost its hire date).
+pub fn check_birth_date(
+    birth: NaiveDate,
+    hired_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<(), super::Invalid> {
+    let on = hired_on.unwrap_or(today);
+    let age = on.years_since(birth).unwrap_or(0);
+    let (young, old) = (*AGE_ON_HIRE.start(), *AGE_ON_HIRE.end());
+    if birth > on || age < young {
+        return Err(super::Invalid(format!(
+            "gives an age under {young} on {}",
+            if hired_on.is_some() {
+                "the hire day"
+            } else {
+                "today"
+            }
+        )));
+    }
+    if hired_on.is_some() && age > old {
+        return Err(super::Invalid(format!(
+            "gives an age over {old} on the hire day"
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_taken_from_1900_to_ten_years_ahead() {
+        let today = d("2026-11-30");
+        assert!(check_in_range(d("1900-01-01"), today).is_ok());
+        assert!(check_in_range(d("1899-12-31"), today).is_err());
+        assert!(check_in_range(d("2036-11-30"), today).is_ok());
+        assert!(check_in_range(d("2036-12-01"), today).is_err());
+        assert!(check_in_range(d("9999-12-31"), today).is_err());
+    }
+
+    #[test]
+    fn a_birth_date_gives_an_age_of_16_to_80_on_hire() {
+        let today = d("2026-11-30");
+        let hired = Some(d("2008-09-01"));
+        assert!(check_birth_date(d("1985-03-15"), hired, today).is_ok());
+        assert!(check_birth_date(d("1992-09-01"), hired, today).is_ok());
+        assert!(check_birth_date(d("1992-09-02"), hired, today).is_err());
+        assert!(check_birth_date(d("1928-09-01"), hired, today).is_ok());
+        assert!(check_birth_date(d("1927-08-31"), hired, today).is_err());
+        assert!(check_birth_date(d("0001-01-01"), hired, today).is_err());
+        assert!(check_birth_date(d("2015-01-01"), None, today).is_err());
+        assert!(check_birth_date(d("1930-01-01"), None, today).is_ok());
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

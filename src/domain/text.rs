@@ -1,19 +1,108 @@
-//! Text inputs that must be trimmed, non-empty and bounded before they reach the database.
+//! Text inputs, normalised and bounded before they reach the database: one cleaning step
+//! ([`clean`]) that every text type goes through, so that what two people type the same way is
+//! stored the same way and nothing invisible slips in.
+//!
+//! Why each step: NFC, so that "é" typed as one code point or as "e" + accent is one name;
+//! trimming, so that "石城一小 " is not a second school; no control characters (a NUL cut
+//! SQLite's LIKE pattern short and matched every teacher); no zero-width or bidirectional
+//! formatting characters, with which "石城一小城北校区\u{200B}" could sit beside the real school,
+//! indistinguishable on screen, or a name could be shown reversed; and a length bound on each
+//! kind of text, named in the refusal.
+
+use unicode_normalization::UnicodeNormalization;
 
 use super::Invalid;
 
-fn bounded(text: &str, max_chars: usize) -> Result<String, Invalid> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return Err(Invalid::new("must not be empty"));
+/// Characters that change what is seen without being seen: zero-width spaces and joiners,
+/// bidirectional marks, embeddings, overrides and isolates, the word joiner and invisible
+/// operators, the byte-order mark, the soft hyphen, interlinear annotation marks and tags.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+/// Refuses control and invisible characters. `multiline` lets line breaks and tabs through
+/// (notes, goals); nothing else may carry them.
+pub fn screen(text: &str, multiline: bool) -> Result<(), Invalid> {
+    for c in text.chars() {
+        if c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')) {
+            return Err(Invalid(format!(
+                "must not contain control characters (found U+{:04X})",
+                u32::from(c)
+            )));
+        }
+        if is_invisible(c) {
+            return Err(Invalid(format!(
+                "must not contain invisible or direction-changing characters (found U+{:04X})",
+                u32::from(c)
+            )));
+        }
     }
+    Ok(())
+}
+
+/// The one cleaning step: NFC, trimmed, screened, at most `max_chars` characters. Empty text is
+/// returned empty; whether that is allowed is the caller's rule.
+pub fn clean(text: &str, max_chars: usize, multiline: bool) -> Result<String, Invalid> {
+    // Refuse before normalising an arbitrarily long text: NFC may grow it, and a bound that
+    // comes after the work bounds nothing. Four bytes a character is the most UTF-8 takes.
+    if text.len() > max_chars.saturating_mul(4).saturating_add(64) {
+        return Err(Invalid(format!("must be at most {max_chars} characters")));
+    }
+    let normalised: String = text.nfc().collect();
+    let trimmed = normalised.trim();
     if trimmed.chars().count() > max_chars {
         return Err(Invalid(format!("must be at most {max_chars} characters")));
     }
-    if trimmed.chars().any(char::is_control) {
-        return Err(Invalid::new("must not contain control characters"));
-    }
+    screen(trimmed, multiline)?;
     Ok(trimmed.to_owned())
+}
+
+fn bounded(text: &str, max_chars: usize) -> Result<String, Invalid> {
+    let cleaned = clean(text, max_chars, false)?;
+    if cleaned.is_empty() {
+        return Err(Invalid::new("must not be empty"));
+    }
+    Ok(cleaned)
+}
+
+/// Longest staff number, in characters.
+pub const STAFF_NO_MAX_CHARS: usize = 32;
+/// Longest person's or subject's name, in characters.
+pub const NAME_MAX_CHARS: usize = 50;
+/// Longest label (school, township, batch, reason, title…), in characters.
+pub const LABEL_MAX_CHARS: usize = 200;
+/// Longest username, in characters.
+pub const USERNAME_MAX_CHARS: usize = 64;
+/// Longest note or goal, in characters.
+pub const NOTE_MAX_CHARS: usize = 2000;
+
+/// Free text of several lines (activity notes, a pair's goal): cleaned, blank is none.
+pub fn optional_note(text: Option<&str>) -> Result<Option<String>, Invalid> {
+    match text {
+        None => Ok(None),
+        Some(t) => clean(t, NOTE_MAX_CHARS, true).map(|t| Some(t).filter(|t| !t.is_empty())),
+    }
+}
+
+/// A search term of a filter (name contains, township, subject, staff number, actor…):
+/// cleaned like stored text so that it matches what was stored, blank is none.
+pub fn search_term(text: Option<&str>, max_chars: usize) -> Result<Option<String>, Invalid> {
+    match text {
+        None => Ok(None),
+        Some(t) => clean(t, max_chars, false).map(|t| Some(t).filter(|t| !t.is_empty())),
+    }
 }
 
 /// A staff number (工号): 1–32 letters, digits, `-` or `_`, unique in the registry.
@@ -22,7 +111,7 @@ pub struct StaffNo(String);
 
 impl StaffNo {
     pub fn parse(text: &str) -> Result<Self, Invalid> {
-        let text = bounded(text, 32)?;
+        let text = bounded(text, STAFF_NO_MAX_CHARS)?;
         if !text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
@@ -42,7 +131,7 @@ pub struct PersonName(String);
 
 impl PersonName {
     pub fn parse(text: &str) -> Result<Self, Invalid> {
-        bounded(text, 50).map(PersonName)
+        bounded(text, NAME_MAX_CHARS).map(PersonName)
     }
     pub fn into_string(self) -> String {
         self.0
@@ -55,7 +144,7 @@ pub struct SubjectName(String);
 
 impl SubjectName {
     pub fn parse(text: &str) -> Result<Self, Invalid> {
-        bounded(text, 50).map(SubjectName)
+        bounded(text, NAME_MAX_CHARS).map(SubjectName)
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -71,7 +160,7 @@ pub struct Label(String);
 
 impl Label {
     pub fn parse(text: &str) -> Result<Self, Invalid> {
-        bounded(text, 200).map(Label)
+        bounded(text, LABEL_MAX_CHARS).map(Label)
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -119,6 +208,32 @@ mod tests {
         assert!(StaffNo::parse("SC 0001").is_err());
         assert!(StaffNo::parse("").is_err());
         assert!(StaffNo::parse(&"1".repeat(33)).is_err());
+    }
+
+    #[test]
+    fn text_is_normalised_and_invisible_characters_are_refused() {
+        // "é" as e + combining acute becomes the one code point.
+        assert_eq!(
+            Label::parse("Caf\u{65}\u{301}").unwrap().as_str(),
+            "Caf\u{E9}"
+        );
+        assert!(Label::parse("石城一小城北校区\u{200B}").is_err());
+        assert!(Label::parse("\u{202E}abc").is_err());
+        assert!(Label::parse("a\u{0}b").is_err());
+        assert!(Label::parse("\u{FEFF}石城一小").is_err());
+        assert_eq!(
+            optional_note(Some("第一行\n第二行")).unwrap().as_deref(),
+            Some("第一行\n第二行")
+        );
+        assert!(optional_note(Some("a\u{0}")).is_err());
+        assert_eq!(optional_note(Some("   ")).unwrap(), None);
+        assert!(optional_note(Some(&"字".repeat(NOTE_MAX_CHARS + 1))).is_err());
+        assert!(search_term(Some(&"x".repeat(50_000)), 50).is_err());
+        assert!(search_term(Some("\u{0}"), 50).is_err());
+        assert_eq!(
+            search_term(Some(" 李 "), 50).unwrap().as_deref(),
+            Some("李")
+        );
     }
 
     #[test]

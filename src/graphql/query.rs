@@ -14,8 +14,8 @@ use super::types::{
     TeacherConnection, User,
 };
 use super::viewer;
-use crate::domain::{Permission, rules};
-use crate::error::Error;
+use crate::domain::{Permission, rules, text};
+use crate::error::{Error, FieldContext};
 use crate::service::{self, counts::CountRequest, require};
 use crate::store::audit::AuditFilter as StoreAuditFilter;
 use crate::store::{
@@ -50,24 +50,32 @@ pub struct TeacherFilter {
     pub employed_on: Option<Date>,
 }
 
-impl From<TeacherFilter> for StoreFilter {
-    fn from(f: TeacherFilter) -> Self {
-        StoreFilter {
+/// A filter's text, cleaned as stored text is (so it matches it) and bounded like it; the
+/// field is named as the API spells it, inside `filter`.
+fn term(
+    text: Option<String>,
+    field: &str,
+    max_chars: usize,
+) -> crate::error::Result<Option<String>> {
+    text::search_term(text.as_deref(), max_chars).field(&format!("filter.{field}"))
+}
+
+impl TryFrom<TeacherFilter> for StoreFilter {
+    type Error = Error;
+    fn try_from(f: TeacherFilter) -> crate::error::Result<Self> {
+        Ok(StoreFilter {
             school_id: f.school_id,
-            township: f.township.map(|t| t.trim().to_owned()),
+            township: term(f.township, "township", text::LABEL_MAX_CHARS)?,
             stage: f.stage.map(Into::into),
-            subject: f.subject.map(|s| s.trim().to_owned()),
-            name_contains: f
-                .name_contains
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty()),
-            staff_no: f.staff_no.map(|s| s.trim().to_owned()),
+            subject: term(f.subject, "subject", text::NAME_MAX_CHARS)?,
+            name_contains: term(f.name_contains, "nameContains", text::NAME_MAX_CHARS)?,
+            staff_no: term(f.staff_no, "staffNo", text::STAFF_NO_MAX_CHARS)?,
             designation_kind: f.designation_kind.map(Into::into),
             min_level: f.min_level.map(Into::into),
             in_force_on: f.in_force_on.map(|d| d.0),
             reserve_pool: f.reserve_pool.map(|p| (p.into(), rules::today())),
             employed_on: f.employed_on.map(|d| d.0),
-        }
+        })
     }
 }
 
@@ -95,15 +103,16 @@ pub struct AuditEventFilter {
     pub to: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-impl From<AuditEventFilter> for StoreAuditFilter {
-    fn from(f: AuditEventFilter) -> Self {
-        StoreAuditFilter {
-            actor: f.actor.map(|a| a.trim().to_owned()),
-            operation: f.operation.map(|o| o.trim().to_owned()),
+impl TryFrom<AuditEventFilter> for StoreAuditFilter {
+    type Error = Error;
+    fn try_from(f: AuditEventFilter) -> crate::error::Result<Self> {
+        Ok(StoreAuditFilter {
+            actor: term(f.actor, "actor", text::USERNAME_MAX_CHARS)?,
+            operation: term(f.operation, "operation", text::USERNAME_MAX_CHARS)?,
             entity_id: f.entity_id,
             from: f.from,
             to: f.to,
-        }
+        })
     }
 }
 
@@ -122,15 +131,16 @@ pub struct CountFilter {
     pub subject: Option<String>,
 }
 
-impl From<CountFilter> for StoreCountFilter {
-    fn from(f: CountFilter) -> Self {
-        StoreCountFilter {
+impl TryFrom<CountFilter> for StoreCountFilter {
+    type Error = Error;
+    fn try_from(f: CountFilter) -> crate::error::Result<Self> {
+        Ok(StoreCountFilter {
             school_id: f.school_id,
-            township: f.township.map(|t| t.trim().to_owned()),
+            township: term(f.township, "township", text::LABEL_MAX_CHARS)?,
             stage: f.stage.map(Into::into),
             area: f.area.map(Into::into),
-            subject: f.subject.map(|s| s.trim().to_owned()),
-        }
+            subject: term(f.subject, "subject", text::NAME_MAX_CHARS)?,
+        })
     }
 }
 
@@ -199,7 +209,7 @@ impl RegistryQuery {
         let (actor, db) = viewer(ctx)?;
         require(actor, Permission::ReadRegistry).api()?;
         let req = page_request(first.unwrap_or(50), after.as_deref()).api()?;
-        let filter: StoreFilter = filter.unwrap_or_default().into();
+        let filter = StoreFilter::try_from(filter.unwrap_or_default()).api()?;
         let page = service::teachers::teachers(db, &filter, req).await.api()?;
         let db = db.clone();
         let counter: Counter = Arc::new(move || {
@@ -228,7 +238,7 @@ impl RegistryQuery {
             min_level: min_level.unwrap_or(Level::County).into(),
             kinds: kinds.map(|k| to_domain(&k)),
             as_of: as_of.map_or_else(rules::today, |d| d.0),
-            filter: filter.unwrap_or_default().into(),
+            filter: StoreCountFilter::try_from(filter.unwrap_or_default()).api()?,
         };
         let rows = service::counts::key_teacher_counts(db, actor, req)
             .await
@@ -247,7 +257,7 @@ impl RegistryQuery {
     ) -> Result<AuditEventConnection> {
         let (actor, db) = viewer(ctx)?;
         let req = page_request(first.unwrap_or(50), after.as_deref()).api()?;
-        let filter: StoreAuditFilter = filter.unwrap_or_default().into();
+        let filter = StoreAuditFilter::try_from(filter.unwrap_or_default()).api()?;
         let page = service::audit::events(db, actor, &filter, req)
             .await
             .api()?;

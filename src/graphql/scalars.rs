@@ -1,21 +1,31 @@
-//! The `Date` scalar: a calendar date written `YYYY-MM-DD`, no time zone.
+//! The `Date` scalar: a calendar date written `YYYY-MM-DD`, no time zone, from 1900-01-01 to
+//! ten years after today.
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::NaiveDate;
+
+use crate::domain::rules;
 
 /// Calendar date, YYYY-MM-DD.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date(pub NaiveDate);
 
-/// Calendar date, YYYY-MM-DD.
+/// Calendar date, YYYY-MM-DD, from 1900-01-01 to ten years after today.
 #[Scalar(name = "Date")]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
             // Exactly ten characters: chrono alone would also take "2024-9-1".
-            Value::String(s) if s.len() == 10 => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(Date)
-                .map_err(|_| InputValueError::custom(format!("{s:?} is not a date YYYY-MM-DD"))),
+            Value::String(s) if s.len() == 10 => {
+                let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                    InputValueError::custom(format!("{s:?} is not a date YYYY-MM-DD"))
+                })?;
+                // One bound for every date a client sends: none is older than 1900 or more
+                // than ten years ahead (9999-12-31 and 0000-01-01 are typos, not plans).
+                rules::check_in_range(d, rules::today())
+                    .map_err(|e| InputValueError::custom(e.to_string()))?;
+                Ok(Date(d))
+            }
             Value::String(s) => Err(InputValueError::custom(format!(
                 "{s:?} is not a date YYYY-MM-DD"
             ))),

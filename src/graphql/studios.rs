@@ -427,14 +427,9 @@ pub struct AssessedStudio {
     pub studio: Studio,
 }
 
-/// Free text: trimmed, blank is none, at most 2,000 characters.
+/// Free text of several lines, cleaned by the domain's one text rule; blank is none.
 fn notes(text: Option<String>, field: &str) -> crate::error::Result<Option<String>> {
-    match text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) {
-        Some(t) if t.chars().count() > 2000 => {
-            Err(Error::invalid(field, "must be at most 2000 characters"))
-        }
-        other => Ok(other),
-    }
+    crate::domain::text::optional_note(text.as_deref()).field(field)
 }
 
 /// Studio queries.

@@ -190,6 +190,12 @@ pub async fn update_target(
     let baseline_on = patch.baseline_on.unwrap_or(before.baseline_on);
     let deadline = patch.deadline.unwrap_or(before.deadline);
     check_dates(baseline_on, deadline)?;
+    if let Some(retired) = before.retired_on.filter(|r| *r < baseline_on) {
+        return Err(Error::invalid(
+            "baselineOn",
+            format!("must be on or before the retirement, {retired}"),
+        ));
+    }
     if let Some(kinds) = &patch.kinds {
         check_kinds(kinds)?;
     }
@@ -243,6 +249,12 @@ pub async fn retire_target(
             "{} was retired on {on}",
             before.code
         )));
+    }
+    if retired_on < before.baseline_on {
+        return Err(Error::invalid(
+            "retiredOn",
+            format!("must be on or after the baseline, {}", before.baseline_on),
+        ));
     }
     let mut active = before.into_active_model();
     active.retired_on = Set(Some(retired_on));

@@ -9,8 +9,9 @@ use super::schools::teaches;
 use super::{commit_recorded, found, require};
 use crate::domain::{
     Actor, Education, Gender, IdNumber, Label, Permission, PersonName, StaffNo, Stage, SubjectName,
+    rules,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldContext, Result};
 use crate::store::page::{Page, PageRequest};
 use crate::store::teacher::TeacherFilter;
 use crate::store::{Db, school, subject, teacher};
@@ -75,12 +76,11 @@ fn reconcile_birth_date(
     }
 }
 
-fn check_birth_date(birth_date: Option<NaiveDate>) -> Result<()> {
+/// A birth date (given, or carried by the ID number) must give a working age on the hire day.
+fn check_birth_date(birth_date: Option<NaiveDate>, hired_on: Option<NaiveDate>) -> Result<()> {
     match birth_date {
-        Some(b) if b > crate::domain::rules::today() => {
-            Err(Error::invalid("birthDate", "must not be in the future"))
-        }
-        _ => Ok(()),
+        Some(b) => rules::check_birth_date(b, hired_on, rules::today()).field("birthDate"),
+        None => Ok(()),
     }
 }
 
@@ -120,7 +120,7 @@ async fn school_teaching(
 pub async fn create_teacher(db: &Db, actor: &Actor, input: NewTeacher) -> Result<teacher::Model> {
     require(actor, Permission::WriteRegistry)?;
     let birth_date = reconcile_birth_date(input.birth_date, input.id_number.as_ref())?;
-    check_birth_date(birth_date)?;
+    check_birth_date(birth_date, input.hired_on)?;
     let tx = db.begin().await?;
     school_teaching(&tx, input.school_id, input.stage).await?;
     check_subject(&tx, "subject", &input.subject).await?;
@@ -211,8 +211,8 @@ pub async fn update_teacher(
         (None, Some(new_id)) => new_id.birth_date(),
         (given, _) => reconcile_birth_date(given.or(before.birth_date), id_number_after.as_ref())?,
     };
-    check_birth_date(birth_date)?;
     let hired_on = patch.hired_on.or(before.hired_on);
+    check_birth_date(birth_date, hired_on)?;
     if let (Some(h), Some(l)) = (hired_on, before.left_on)
         && l <= h
     {

@@ -99,11 +99,15 @@ async fn malformed_requests_are_answered_cleanly(app: TestApp) {
         let e = app.err(query, vars).await;
         assert_eq!(e["code"], "BAD_USER_INPUT", "{query}: {e}");
     }
-    // A huge string is refused as input, not stored.
-    let huge = "长".repeat(100_000);
-    let e = app
-        .err("mutation($n: String!) { createSchool(input: { name: $n, township: \"y\", area: URBAN, stages: [PRIMARY] }) { id } }", json!({ "n": huge }))
-        .await;
+    // A huge string is refused as input, not stored: over the request's bound on any text
+    // before anything runs (naming the setting), over the name's own bound naming the field.
+    let create = "mutation($n: String!) { createSchool(input: { name: $n, township: \"y\", area: URBAN, stages: [PRIMARY] }) { id } }";
+    let e = app.err(create, json!({ "n": "长".repeat(100_000) })).await;
+    assert_eq!(
+        (e["code"].as_str(), e["limit"].as_str()),
+        (Some("BAD_USER_INPUT"), Some("max-text-chars"))
+    );
+    let e = app.err(create, json!({ "n": "长".repeat(201) })).await;
     assert_eq!(
         (e["code"].as_str(), e["field"].as_str()),
         (Some("BAD_USER_INPUT"), Some("name"))

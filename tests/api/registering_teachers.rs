@@ -195,7 +195,7 @@ async fn registration_refuses_bad_input_and_changes_nothing(app: TestApp) {
             None,
         ),
         (
-            with("birthDate", json!("2999-01-01")),
+            with("birthDate", json!("2030-01-01")),
             "BAD_USER_INPUT",
             Some("birthDate"),
         ),
@@ -373,7 +373,7 @@ async fn teachers_enter_and_leave_reserve_pools(app: TestApp) {
         app.ok(principal, json!({})).await["teachers"]["totalCount"],
         1
     );
-    app.ok(leave, json!({ "id": principal_entry, "on": "2099-09-01" }))
+    app.ok(leave, json!({ "id": principal_entry, "on": "2035-09-01" }))
         .await;
     assert_eq!(
         app.ok(principal, json!({})).await["teachers"]["totalCount"],
@@ -414,7 +414,7 @@ async fn teachers_enter_and_leave_reserve_pools(app: TestApp) {
         entries["teacher"]["reserveEntries"],
         json!([
             { "pool": "KEY_TEACHER", "enteredOn": "2024-03-01", "leftOn": "2025-01-01" },
-            { "pool": "PRINCIPAL", "enteredOn": "2024-05-01", "leftOn": "2099-09-01" },
+            { "pool": "PRINCIPAL", "enteredOn": "2024-05-01", "leftOn": "2035-09-01" },
             { "pool": "KEY_TEACHER", "enteredOn": "2025-09-01", "leftOn": null },
         ])
     );
@@ -427,7 +427,7 @@ async fn teachers_enter_and_leave_reserve_pools(app: TestApp) {
         .await;
     assert_eq!(e["code"], "CONFLICT");
     assert!(
-        e["message"].as_str().unwrap().contains("until 2099-09-01"),
+        e["message"].as_str().unwrap().contains("until 2035-09-01"),
         "{e}"
     );
 }

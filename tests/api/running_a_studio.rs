@@ -300,7 +300,7 @@ async fn each_studio_rule_broken_once_changes_nothing(app: TestApp) {
         (
             "activity in the future",
             log,
-            json!({ "i": { "pairId": pair, "date": "2999-01-01", "kind": "LECTURE", "hours": 1.0 } }),
+            json!({ "i": { "pairId": pair, "date": "2030-01-01", "kind": "LECTURE", "hours": 1.0 } }),
             "BAD_USER_INPUT",
             Some("date"),
         ),

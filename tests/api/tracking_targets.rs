@@ -235,10 +235,16 @@ async fn key_teacher_progress_follows_rule_3_with_a_quarterly_history(app: TestA
         json!([{ "date": "2024-12-31", "value": 1 }, { "date": "2025-03-01", "value": 1 }])
     );
     // A history of more than 400 points is refused as bad input, not run; a coarser
-    // interval over the same span answers (2024 to 2070: 47 yearly points).
+    // interval over the same span answers (from a baseline moved back to 1980 to mid-2026:
+    // 47 yearly points).
+    app.ok(
+        "mutation { updateTarget(code: \"KT_2024\", input: { baselineOn: \"1980-01-01\" }) { code } }",
+        json!({}),
+    )
+    .await;
     let far = |every: &str| {
         format!(
-            "{{ targetProgress(code: \"KT_2024\", asOf: \"2070-06-30\") {{ history(every: {every}) {{ value }} }} }}"
+            "{{ targetProgress(code: \"KT_2024\", asOf: \"2026-06-30\") {{ history(every: {every}) {{ value }} }} }}"
         )
     };
     let e = app.err(&far("MONTH"), json!({})).await;
