@@ -1,6 +1,7 @@
 //! The command line and environment: the one place that reads either. Every setting has a
 //! flag, an environment variable and a documented default (see README).
 
+use clap::builder::TypedValueParser as _;
 use clap::{Args, Parser, Subcommand};
 
 /// teacher-registry: the county's registry of teachers, studios and mentoring, over GraphQL.
@@ -125,6 +126,34 @@ pub struct Settings {
     /// Most operations in one batched request.
     #[arg(long, env = "REGISTRY_MAX_BATCH", default_value_t = 10)]
     pub max_batch: usize,
+    /// Deepest nesting of brackets in a query's text or a body's JSON (values in arguments and
+    /// variables included), checked before anything parses it.
+    #[arg(long, env = "REGISTRY_MAX_NESTING", default_value_t = 64, value_parser = clap::value_parser!(u64).range(4..=256).map(|v| v as usize))]
+    pub max_nesting: usize,
+    /// Most fields one request's query may select, aliases and fragments counted as often as
+    /// they are used.
+    #[arg(long, env = "REGISTRY_MAX_FIELDS", default_value_t = 1000)]
+    pub max_fields: usize,
+    /// Longest text a request may carry in any argument or variable, in characters (each input
+    /// has its own, smaller bound: names 50, labels 200, notes 2,000).
+    #[arg(long, env = "REGISTRY_MAX_TEXT_CHARS", default_value_t = 10_000)]
+    pub max_text_chars: usize,
+    /// Password hashes (login, password changes) computed at once; the rest wait. Each takes
+    /// about 19 MiB while it runs.
+    #[arg(long, env = "REGISTRY_MAX_CONCURRENT_HASHES", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=64).map(|v| v as usize))]
+    pub max_concurrent_hashes: usize,
+    /// Open connections at most; past that new ones wait until one closes.
+    #[arg(long, env = "REGISTRY_MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=65_536).map(|v| v as usize))]
+    pub max_connections: usize,
+    /// Longest a client may take to send a request's headers, in milliseconds.
+    #[arg(long, env = "REGISTRY_HEADER_TIMEOUT_MS", default_value_t = 10_000)]
+    pub header_timeout_ms: u64,
+    /// Longest a client may take to send a request's body, in milliseconds.
+    #[arg(long, env = "REGISTRY_BODY_TIMEOUT_MS", default_value_t = 10_000)]
+    pub body_timeout_ms: u64,
+    /// Longest a connection may sit idle between requests, in milliseconds.
+    #[arg(long, env = "REGISTRY_IDLE_TIMEOUT_MS", default_value_t = 60_000)]
+    pub idle_timeout_ms: u64,
     /// Longest a request may run, in milliseconds.
     #[arg(long, env = "REGISTRY_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
     pub request_timeout_ms: u64,
@@ -154,6 +183,14 @@ impl Default for Settings {
             max_body_bytes: 1_048_576,
             max_batch: 10,
             request_timeout_ms: 30_000,
+            max_nesting: 64,
+            max_fields: 1000,
+            max_text_chars: 10_000,
+            max_concurrent_hashes: 2,
+            max_connections: 512,
+            header_timeout_ms: 10_000,
+            body_timeout_ms: 10_000,
+            idle_timeout_ms: 60_000,
             introspection: true,
             graphiql: true,
             loader_delay_ms: 1,

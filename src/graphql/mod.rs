@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod connection;
 pub mod enums;
 pub mod error;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
@@ -69,6 +70,9 @@ pub struct RequestState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub actor: Option<Actor>,
+    /// Set by the first `login` of the HTTP request (shared by a batch's operations): a second
+    /// one is refused before it hashes anything.
+    pub login_spent: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl RequestState {

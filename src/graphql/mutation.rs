@@ -13,7 +13,7 @@ use super::types::{
 };
 use super::{state, viewer};
 use crate::domain::{IdNumber, Label, PersonName, StaffNo, SubjectName};
-use crate::error::{FieldContext, Result as ServiceResult};
+use crate::error::{Error, FieldContext, Result as ServiceResult};
 use crate::service::{self, designations::NewDesignation, schools::NewSchool};
 use crate::service::{
     auth::NewUser, schools::SetEnrollment, teachers::NewTeacher, teachers::TeacherPatch,
@@ -158,7 +158,7 @@ pub struct RegistryMutation;
 #[Object]
 impl RegistryMutation {
     /// Exchanges a username and password for a bearer token that expires. The only operation
-    /// that answers without a token.
+    /// that answers without a token; one per HTTP request (batch included).
     async fn login(
         &self,
         ctx: &Context<'_>,
@@ -166,6 +166,16 @@ impl RegistryMutation {
         password: String,
     ) -> Result<Session> {
         let state = state(ctx)?;
+        // A password hash is deliberately costly: aliases or a batch must not multiply it.
+        if state
+            .login_spent
+            .swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
+            return Err(super::error::to_graphql(&Error::invalid(
+                "login",
+                "one login per request: send each attempt in a request of its own",
+            )));
+        }
         let policy = state.settings.login_policy();
         let (user, token) = service::auth::login(&state.db, &policy, &username, &password)
             .await

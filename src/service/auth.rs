@@ -4,11 +4,13 @@
 //! copy of the table lets no one in. Passwords are argon2id PHC strings, hashed off the async
 //! runtime because they are deliberately slow. Failed logins are counted per user in the
 //! database (so several servers share the count); too many lock the user out for a while.
+//!
+//! Hashing is bounded in [`super::passwords`]. Every failed login answers the same words after the
+//! same work (one hash): a wrong username, a wrong password, a locked or a disabled account
+//! cannot be told apart, so a login reveals neither which accounts exist nor a password.
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
@@ -17,7 +19,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{commit_recorded, found, require};
+use super::{commit_recorded, found, passwords, require};
 use crate::domain::text::parse_username;
 use crate::domain::{Actor, Permission, Role};
 use crate::error::{Error, Result};
@@ -127,36 +129,20 @@ pub async fn authenticate(db: &Db, bearer: &str) -> Result<Actor> {
 }
 
 async fn hash_password(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
-        let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
-        let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| e.to_string())
-    })
-    .await
-    .map_err(internal)?
-    .map_err(|e| internal(format!("password hashing failed: {e}")))
+    passwords::hash(password)
+        .await
+        .map_err(|e| internal(format!("password hashing failed: {e}")))
 }
 
-/// A PHC string of a password nobody has, verified against when the username is unknown so
-/// that a wrong username costs the same time as a wrong password.
+/// A PHC string of a password nobody has, verified against when there is no real hash to
+/// check (unknown user, no password, locked or disabled account), so that every failure costs
+/// one hash like a wrong password does.
 const DECOY_PHC: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$2Yl0QbTtyMnd0h1QGXW0Az4m4O0m4J6m2a4iU5tLkQs";
 
-async fn verify_password(password: String, phc: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&phc)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
+async fn verify_password(password: String, phc: String) -> Result<bool> {
+    passwords::verify(password, phc)
+        .await
+        .map_err(|e| internal(format!("password checking failed: {e}")))
 }
 
 fn check_password(field: &str, password: &str) -> Result<()> {
@@ -230,20 +216,12 @@ async fn new_user(
     .await?)
 }
 
-fn locked_out(until: DateTime<Utc>) -> Error {
-    Error::Unauthenticated(format!(
-        "too many failed logins: this user is locked out until {} UTC",
-        until.format("%Y-%m-%d %H:%M:%S")
-    ))
-}
+/// The one answer to every failed login.
+pub const LOGIN_REFUSED: &str = "wrong username or password (an account is also refused while \
+     it is disabled, or for a while after repeated failures)";
 
-/// Counts a failed login; the failure that reaches the limit locks the user out. Returns the
-/// lockout's end when it started now.
-async fn count_failure(
-    db: &Db,
-    user_id: Uuid,
-    policy: &LoginPolicy,
-) -> Result<Option<DateTime<Utc>>> {
+/// Counts a failed login; the failure that reaches the limit locks the user out.
+async fn count_failure(db: &Db, user_id: Uuid, policy: &LoginPolicy) -> Result<()> {
     let tx = db.begin().await?;
     user::Entity::update_many()
         .col_expr(
@@ -254,17 +232,14 @@ async fn count_failure(
         .exec(&tx)
         .await?;
     let user = found(user::Entity::find_by_id(user_id).one(&tx).await?, "user")?;
-    let mut locked = None;
     if user.failed_logins >= policy.max_failures {
-        let until = Utc::now() + policy.lockout;
         let mut active = user.into_active_model();
         active.failed_logins = Set(0);
-        active.locked_until = Set(Some(until));
+        active.locked_until = Set(Some(Utc::now() + policy.lockout));
         active.update(&tx).await?;
-        locked = Some(until);
     }
     tx.commit().await?;
-    Ok(locked)
+    Ok(())
 }
 
 /// Exchanges a username and password for a token that expires after the policy's lifetime.
@@ -275,30 +250,27 @@ pub async fn login(
     username: &str,
     password: &str,
 ) -> Result<(user::Model, String)> {
-    let refused = || Error::Unauthenticated("wrong username or password".to_owned());
+    let refused = || Error::Unauthenticated(LOGIN_REFUSED.to_owned());
     let now = Utc::now();
-    let Some(user) = user::by_username(&db.read, username.trim()).await? else {
-        verify_password(password.to_owned(), DECOY_PHC.to_owned()).await;
+    let user = user::by_username(&db.read, username.trim()).await?;
+    // Only an enabled account out of lockout has a hash worth checking; every other case
+    // checks the decoy, so that each failure costs the same one hash.
+    let open = user
+        .as_ref()
+        .filter(|u| u.disabled_at.is_none() && u.locked_until.is_none_or(|t| t <= now));
+    let phc = open.and_then(|u| u.password_hash.clone());
+    let right = verify_password(
+        password.to_owned(),
+        phc.clone().unwrap_or_else(|| DECOY_PHC.to_owned()),
+    )
+    .await?
+        && phc.is_some();
+    let Some(user) = open.filter(|_| right).cloned() else {
+        if let Some(u) = open.filter(|u| u.password_hash.is_some()) {
+            count_failure(db, u.id, policy).await?;
+        }
         return Err(refused());
     };
-    if let Some(until) = user.locked_until.filter(|u| *u > now) {
-        return Err(locked_out(until));
-    }
-    let Some(phc) = user.password_hash.clone() else {
-        verify_password(password.to_owned(), DECOY_PHC.to_owned()).await;
-        return Err(refused());
-    };
-    if !verify_password(password.to_owned(), phc).await {
-        return match count_failure(db, user.id, policy).await? {
-            Some(until) => Err(locked_out(until)),
-            None => Err(refused()),
-        };
-    }
-    if user.disabled_at.is_some() {
-        return Err(Error::Unauthenticated(
-            "this account is disabled".to_owned(),
-        ));
-    }
     let tx = db.begin().await?;
     let mut active = user.clone().into_active_model();
     active.failed_logins = Set(0);
@@ -332,9 +304,15 @@ pub async fn change_password(db: &Db, actor: &Actor, current: &str, new: String)
             .await?,
         "user",
     )?;
-    if let Some(phc) = me.password_hash.clone()
-        && !verify_password(current.to_owned(), phc).await
-    {
+    // A token alone must not plant a first password: whoever stole one could then log in
+    // with it after the token is revoked. Only an admin's setPassword gives a first password.
+    let Some(phc) = me.password_hash.clone() else {
+        return Err(Error::invalid(
+            "currentPassword",
+            "this account has no password yet; an administrator sets the first one (setPassword)",
+        ));
+    };
+    if !verify_password(current.to_owned(), phc).await? {
         return Err(Error::invalid(
             "currentPassword",
             "is not the current password",
@@ -393,7 +371,9 @@ pub async fn set_password(
     Ok(user)
 }
 
-/// Disables (or enables again) a user: a disabled user's tokens stop working at once.
+/// Disables (or enables again) a user: a disabled user's tokens stop working at once, and are
+/// revoked, so that enabling the user again does not bring back tokens that may have leaked
+/// meanwhile (the user logs in again, or an admin sets a password).
 pub async fn set_disabled(
     db: &Db,
     actor: &Actor,
@@ -418,12 +398,24 @@ pub async fn set_disabled(
     active.failed_logins = Set(0);
     active.locked_until = Set(None);
     let user = active.update(&tx).await?;
+    let revoked = if disabled {
+        token::revoke_all(&tx, user_id, None, None, Utc::now()).await?
+    } else {
+        0
+    };
     let op = if disabled {
         "disableUser"
     } else {
         "enableUser"
     };
-    commit_recorded(tx, actor, op, user_id, json!({ "username": user.username })).await?;
+    commit_recorded(
+        tx,
+        actor,
+        op,
+        user_id,
+        json!({ "username": user.username, "tokensRevoked": revoked }),
+    )
+    .await?;
     Ok(user)
 }
 

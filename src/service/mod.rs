@@ -9,6 +9,8 @@ pub mod balance;
 pub mod counts;
 pub mod demo;
 pub mod designations;
+pub mod journal;
+pub mod passwords;
 pub mod reserve;
 pub mod schools;
 pub mod studios;
@@ -48,7 +50,12 @@ pub(crate) async fn commit_recorded(
         Some(details.to_string()),
     )
     .await?;
-    tx.commit().await?;
+    // Noted before the commit and confirmed after it, so that a request stopped while the
+    // commit is under way can say so instead of guessing.
+    let entry = journal::begin(operation, entity_id);
+    let committed = tx.commit().await;
+    journal::finish(entry, committed.is_ok());
+    committed?;
     Ok(())
 }
 

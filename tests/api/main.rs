@@ -19,4 +19,5 @@ mod registering_teachers;
 mod role_matrix;
 mod running_a_studio;
 mod schema_drift;
+mod surviving_a_probe;
 mod tracking_targets;
