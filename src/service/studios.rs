@@ -465,11 +465,11 @@ pub async fn create_pair(db: &Db, actor: &Actor, input: NewPair) -> Result<mento
             s.name
         )));
     }
-    let mentor_is_member = studio_member::of_teacher_in(&tx, s.id, input.mentor_teacher_id)
-        .await?
-        .iter()
-        .any(|m| m.joined_on <= on && m.left_on.is_none_or(|l| on < l));
-    if !mentor_is_member {
+    // Rule 8 through rule 6's one SQL condition: a mentor who has left the county's schools by
+    // `on` is no member in force, whatever their membership row says.
+    let mentor_membership =
+        studio_member::membership_in_force(&tx, s.id, input.mentor_teacher_id, on).await?;
+    if mentor_membership.is_none() {
         return Err(Error::Conflict(format!(
             "the mentor is not a member in force of {} on {on}",
             s.name

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::{Expr, ExprTrait, IntoIden, SimpleExpr};
 use sea_orm::{Condition, QuerySelect};
 
 use super::page::{Page, PageRequest};
@@ -38,6 +39,21 @@ pub fn in_force_on(d: NaiveDate) -> Condition {
             Condition::any()
                 .add(Column::ClosedOn.is_null())
                 .add(Column::ClosedOn.gt(d)),
+        )
+}
+
+/// Rule 5 on the studio rows `s` (the table or an alias) for a `day` that may be a column of a
+/// table of days.
+pub fn in_force_at<S: IntoIden>(s: S, day: SimpleExpr) -> SimpleExpr {
+    let s = s.into_iden();
+    let col = |c: Column| -> SimpleExpr { Expr::col((s.clone(), c)) };
+    col(Column::EstablishedOn)
+        .is_not_null()
+        .and(col(Column::EstablishedOn).lte(day.clone()))
+        .and(
+            col(Column::ClosedOn)
+                .is_null()
+                .or(col(Column::ClosedOn).gt(day)),
         )
 }
 
