@@ -108,29 +108,49 @@ fn require_running(actor: &Actor) -> Result<()> {
     }
 }
 
-/// Locks the studio and checks that the actor may run it: ADMIN and HR anywhere, a studio
-/// host only where its teacher is the host in force today.
+/// The one refusal a studio host gets for a studio (member, pair) it may not change, whether
+/// the id names another's studio or nothing at all: the answer must not tell which (fault 11).
+fn not_your_studio() -> Error {
+    Error::Forbidden("only the studio's host in force on the day may change it".to_owned())
+}
+
+/// The row a change names (a membership, a pair), or the refusal: `NOT_FOUND` for roles that
+/// run every studio, the studio host's one `FORBIDDEN` otherwise, so that a host cannot tell an
+/// id of another studio's row from an id of nothing.
+fn found_for_running<T>(actor: &Actor, row: Option<T>, what: &'static str) -> Result<T> {
+    match row {
+        Some(row) => Ok(row),
+        None if actor.can(Permission::ManageStudios) => Err(Error::NotFound(what)),
+        None => Err(not_your_studio()),
+    }
+}
+
+/// Locks the studio and checks that the actor may run it for a change dated `on`: ADMIN and HR
+/// anywhere; a studio host only where its teacher is the host in force (rule 6, so employed)
+/// both on `on` — the day the change is for — and today, so that a host who left, or handed the
+/// studio on, can no longer act, and a host cannot write into days before they took over.
 async fn lock_for_running(
     db: &impl ConnectionTrait,
     actor: &Actor,
     studio_id: Uuid,
+    on: NaiveDate,
 ) -> Result<studio::Model> {
     require_running(actor)?;
-    let s = found(studio::lock(db, studio_id).await?, "studio")?;
+    let s = studio::lock(db, studio_id).await?;
     if actor.can(Permission::ManageStudios) {
-        return Ok(s);
+        return found(s, "studio");
     }
-    let host_in_force = match actor.teacher_id {
-        Some(t) => studio_member::is_host_on(db, s.id, t, today()).await?,
-        None => false,
+    let (Some(s), Some(t)) = (s, actor.teacher_id) else {
+        return Err(not_your_studio());
     };
+    let today = today();
+    let host_in_force = studio_member::is_host_on(db, s.id, t, on).await?
+        && (on == today || studio_member::is_host_on(db, s.id, t, today).await?);
     if host_in_force {
         Ok(s)
     } else {
         // The studio's name is not told: the caller may not read this studio.
-        Err(Error::Forbidden(
-            "only the studio's host in force may change it".to_owned(),
-        ))
+        Err(not_your_studio())
     }
 }
 
@@ -355,7 +375,7 @@ pub async fn add_member(
     joined_on: NaiveDate,
 ) -> Result<studio_member::Model> {
     let tx = db.begin().await?;
-    let s = lock_for_running(&tx, actor, studio_id).await?;
+    let s = lock_for_running(&tx, actor, studio_id, joined_on).await?;
     if !in_force_on(&s, joined_on) {
         return Err(Error::Conflict(format!(
             "{} is not in force on {joined_on}: members join studios in force",
@@ -406,13 +426,14 @@ pub async fn remove_member(
 ) -> Result<studio_member::Model> {
     require_running(actor)?;
     let tx = db.begin().await?;
-    let member = found(
+    let member = found_for_running(
+        actor,
         studio_member::Entity::find_by_id(member_id)
             .one(&tx)
             .await?,
         "studio member",
     )?;
-    let s = lock_for_running(&tx, actor, member.studio_id).await?;
+    let s = lock_for_running(&tx, actor, member.studio_id, left_on).await?;
     if let Some(l) = member.left_on {
         return Err(Error::Conflict(format!("the member already left on {l}")));
     }
@@ -457,8 +478,8 @@ pub async fn create_pair(db: &Db, actor: &Actor, input: NewPair) -> Result<mento
         ));
     }
     let tx = db.begin().await?;
-    let s = lock_for_running(&tx, actor, input.studio_id).await?;
     let on = input.started_on;
+    let s = lock_for_running(&tx, actor, input.studio_id, on).await?;
     if !in_force_on(&s, on) {
         return Err(Error::Conflict(format!(
             "{} is not in force on {on}",
@@ -532,8 +553,12 @@ pub async fn end_pair(
     }
     require_running(actor)?;
     let tx = db.begin().await?;
-    let pair = found(mentoring_pair::by_id(&tx, pair_id).await?, "mentoring pair")?;
-    lock_for_running(&tx, actor, pair.studio_id).await?;
+    let pair = found_for_running(
+        actor,
+        mentoring_pair::by_id(&tx, pair_id).await?,
+        "mentoring pair",
+    )?;
+    lock_for_running(&tx, actor, pair.studio_id, ended_on).await?;
     if pair.status != PairStatus::Active.code() {
         return Err(Error::Conflict(format!(
             "the pair already ended {} on {}",
@@ -581,11 +606,12 @@ pub async fn log_activity(
     }
     require_running(actor)?;
     let tx = db.begin().await?;
-    let pair = found(
+    let pair = found_for_running(
+        actor,
         mentoring_pair::by_id(&tx, input.pair_id).await?,
         "mentoring pair",
     )?;
-    lock_for_running(&tx, actor, pair.studio_id).await?;
+    lock_for_running(&tx, actor, pair.studio_id, input.date).await?;
     if input.date < pair.started_on || pair.ended_on.is_some_and(|e| input.date > e) {
         return Err(Error::Conflict(format!(
             "{} falls outside the pair's time ({} to {})",
@@ -638,13 +664,8 @@ pub async fn studio(db: &Db, actor: &Actor, id: Uuid) -> Result<Option<studio::M
     let Some(s) = studio::Entity::find_by_id(id).one(&db.read).await? else {
         return Ok(None);
     };
-    if may_read(actor, &s)? {
-        Ok(Some(s))
-    } else {
-        Err(Error::Forbidden(
-            "a studio host reads only the studios it hosts".to_owned(),
-        ))
-    }
+    // Another's studio reads as null, like a missing one: a host cannot probe which ids exist.
+    Ok(may_read(actor, &s)?.then_some(s))
 }
 
 pub async fn studios(db: &Db, actor: &Actor, req: PageRequest) -> Result<Page<studio::Model>> {
