@@ -83,9 +83,10 @@ impl Studio {
     async fn level(&self) -> Result<Level> {
         Ok(stored(domain::Level::from_rank(self.0.level))?.into())
     }
-    /// Planned, active or closed.
-    async fn status(&self) -> Result<StudioStatus> {
-        Ok(stored(domain::StudioStatus::from_code(&self.0.status))?.into())
+    /// Planned, active or closed today, by its dates (rule 5): PLANNED until the establishment
+    /// day, even when that day is recorded ahead; CLOSED from the closing day.
+    async fn status(&self) -> StudioStatus {
+        rules::studio_status_on(self.0.established_on, self.0.closed_on, rules::today()).into()
     }
     /// The school hosting the studio.
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {
