@@ -38,17 +38,7 @@ impl ActiveModelBehavior for ActiveModel {}
 
 /// Rule 1 in SQL: employed on `d`.
 pub fn employed_on(d: NaiveDate) -> Condition {
-    Condition::all()
-        .add(
-            Condition::any()
-                .add(Column::HiredOn.is_null())
-                .add(Column::HiredOn.lte(d)),
-        )
-        .add(
-            Condition::any()
-                .add(Column::LeftOn.is_null())
-                .add(Column::LeftOn.gt(d)),
-        )
+    Condition::all().add(employed_at(Entity, Expr::val(d)))
 }
 
 /// Rule 1 on the teacher rows `t` (the table or an alias) for a `day` that may be a column of a
