@@ -4,6 +4,8 @@
 
 use chrono::NaiveDate;
 
+use super::StudioStatus;
+
 /// Rule 1: employed on D when `hired_on` is empty or ≤ D, and `left_on` is empty or D < `left_on`.
 pub fn employed_on(hired_on: Option<NaiveDate>, left_on: Option<NaiveDate>, d: NaiveDate) -> bool {
     hired_on.is_none_or(|h| h <= d) && left_on.is_none_or(|l| d < l)
@@ -18,6 +20,22 @@ pub fn designation_in_force_on(
     d: NaiveDate,
 ) -> bool {
     awarded_on <= d && expires_on.is_none_or(|e| d <= e) && revoked_on.is_none_or(|r| d < r)
+}
+
+/// A studio's status on D, from its dates (rule 5) rather than the stored status alone: PLANNED
+/// until the establishment day (a studio recorded as established on a future day is not yet
+/// active), ACTIVE while in force, CLOSED from the closing day on.
+pub fn studio_status_on(
+    established_on: Option<NaiveDate>,
+    closed_on: Option<NaiveDate>,
+    d: NaiveDate,
+) -> StudioStatus {
+    match (established_on, closed_on) {
+        (None, _) => StudioStatus::Planned,
+        (Some(e), _) if d < e => StudioStatus::Planned,
+        (_, Some(c)) if c <= d => StudioStatus::Closed,
+        _ => StudioStatus::Active,
+    }
 }
 
 /// Today's calendar date in China (UTC+8, no daylight saving), the bureau's "today" whatever
@@ -127,6 +145,35 @@ mod tests {
         assert!(employed_on(hired, left, d("2024-06-30")));
         assert!(!employed_on(hired, left, d("2024-07-01")));
         assert!(employed_on(None, None, d("1990-01-01")));
+    }
+
+    #[test]
+    fn a_studio_is_planned_before_its_establishment_day_and_closed_from_its_closing_day() {
+        let (e, c) = (Some(d("2024-03-01")), Some(d("2025-07-01")));
+        assert_eq!(
+            studio_status_on(None, None, d("2030-01-01")),
+            StudioStatus::Planned
+        );
+        assert_eq!(
+            studio_status_on(e, None, d("2024-02-29")),
+            StudioStatus::Planned
+        );
+        assert_eq!(
+            studio_status_on(e, None, d("2024-03-01")),
+            StudioStatus::Active
+        );
+        assert_eq!(
+            studio_status_on(Some(d("9999-12-31")), None, d("2026-11-30")),
+            StudioStatus::Planned
+        );
+        assert_eq!(
+            studio_status_on(e, c, d("2025-06-30")),
+            StudioStatus::Active
+        );
+        assert_eq!(
+            studio_status_on(e, c, d("2025-07-01")),
+            StudioStatus::Closed
+        );
     }
 
     #[test]

@@ -83,17 +83,42 @@ impl Studio {
     async fn level(&self) -> Result<Level> {
         Ok(stored(domain::Level::from_rank(self.0.level))?.into())
     }
-    /// Planned, active or closed.
-    async fn status(&self) -> Result<StudioStatus> {
-        Ok(stored(domain::StudioStatus::from_code(&self.0.status))?.into())
+    /// Planned, active or closed today, by its dates (rule 5): PLANNED until the establishment
+    /// day, even when that day is recorded ahead; CLOSED from the closing day.
+    async fn status(&self) -> StudioStatus {
+        rules::studio_status_on(self.0.established_on, self.0.closed_on, rules::today()).into()
     }
     /// The school hosting the studio.
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {
         load_school(ctx, self.0.school_id).await
     }
-    /// The host (主持人).
+    /// The host on record (主持人): named at creation or by the latest `changeStudioHost`. It
+    /// stays non-null as the contract has it, even after the host has left the county's schools;
+    /// who actually hosts on a day (rule 6) is `hostInForce`.
     async fn host(&self, ctx: &Context<'_>) -> Result<Teacher> {
         load_teacher(ctx, self.0.host_teacher_id).await
+    }
+    /// The host in force (在任主持人) on `asOf` (default today): the member in force with role
+    /// HOST (rule 6). Null when there is none: a planned or closed studio, or one whose host
+    /// has left the county's schools, until HR hands it on with `changeStudioHost`.
+    async fn host_in_force(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day asked (default today).")] as_of: Option<Date>,
+    ) -> Result<Option<Teacher>> {
+        let d = as_of.map_or_else(rules::today, |d| d.0);
+        let members = loaders(ctx)?
+            .load_one(MembersOn(self.0.id, d))
+            .await
+            .api()?
+            .unwrap_or_default();
+        match members
+            .into_iter()
+            .find(|m| m.role == domain::MemberRole::Host.code())
+        {
+            Some(m) => Ok(Some(load_teacher(ctx, m.teacher_id).await?)),
+            None => Ok(None),
+        }
     }
     /// Day established: in force from this day. Null while planned.
     async fn established_on(&self) -> Option<Date> {
@@ -498,6 +523,26 @@ impl StudioMutation {
         let (actor, db) = viewer(ctx)?;
         Ok(Studio(
             service::establish_studio(db, actor, id, established_on.0)
+                .await
+                .api()?,
+        ))
+    }
+
+    /// Hands a studio to a new host from `on` (主持人变更; ADMIN, HR): the open HOST membership
+    /// ends on `on`, and the new host, employed on `on`, joins as HOST that day (a membership
+    /// they already hold ends that day too). The studio must be in force on `on`. The way to
+    /// give a studio whose host has left a host again.
+    async fn change_studio_host(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The studio (工作室).")] studio_id: Uuid,
+        #[graphql(desc = "The new host (新主持人), employed on `on`.")] teacher_id: Uuid,
+        #[graphql(desc = "Day of the handover: the old host's last day is the day before.")]
+        on: Date,
+    ) -> Result<Studio> {
+        let (actor, db) = viewer(ctx)?;
+        Ok(Studio(
+            service::change_host(db, actor, studio_id, teacher_id, on.0)
                 .await
                 .api()?,
         ))

@@ -108,29 +108,49 @@ fn require_running(actor: &Actor) -> Result<()> {
     }
 }
 
-/// Locks the studio and checks that the actor may run it: ADMIN and HR anywhere, a studio
-/// host only where its teacher is the host in force today.
+/// The one refusal a studio host gets for a studio (member, pair) it may not change, whether
+/// the id names another's studio or nothing at all: the answer must not tell which (fault 11).
+fn not_your_studio() -> Error {
+    Error::Forbidden("only the studio's host in force on the day may change it".to_owned())
+}
+
+/// The row a change names (a membership, a pair), or the refusal: `NOT_FOUND` for roles that
+/// run every studio, the studio host's one `FORBIDDEN` otherwise, so that a host cannot tell an
+/// id of another studio's row from an id of nothing.
+fn found_for_running<T>(actor: &Actor, row: Option<T>, what: &'static str) -> Result<T> {
+    match row {
+        Some(row) => Ok(row),
+        None if actor.can(Permission::ManageStudios) => Err(Error::NotFound(what)),
+        None => Err(not_your_studio()),
+    }
+}
+
+/// Locks the studio and checks that the actor may run it for a change dated `on`: ADMIN and HR
+/// anywhere; a studio host only where its teacher is the host in force (rule 6, so employed)
+/// both on `on` — the day the change is for — and today, so that a host who left, or handed the
+/// studio on, can no longer act, and a host cannot write into days before they took over.
 async fn lock_for_running(
     db: &impl ConnectionTrait,
     actor: &Actor,
     studio_id: Uuid,
+    on: NaiveDate,
 ) -> Result<studio::Model> {
     require_running(actor)?;
-    let s = found(studio::lock(db, studio_id).await?, "studio")?;
+    let s = studio::lock(db, studio_id).await?;
     if actor.can(Permission::ManageStudios) {
-        return Ok(s);
+        return found(s, "studio");
     }
-    let host_in_force = match actor.teacher_id {
-        Some(t) => studio_member::is_host_on(db, s.id, t, today()).await?,
-        None => false,
+    let (Some(s), Some(t)) = (s, actor.teacher_id) else {
+        return Err(not_your_studio());
     };
+    let today = today();
+    let host_in_force = studio_member::is_host_on(db, s.id, t, on).await?
+        && (on == today || studio_member::is_host_on(db, s.id, t, today).await?);
     if host_in_force {
         Ok(s)
     } else {
         // The studio's name is not told: the caller may not read this studio.
-        Err(Error::Forbidden(
-            "only the studio's host in force may change it".to_owned(),
-        ))
+        Err(not_your_studio())
     }
 }
 
@@ -283,6 +303,91 @@ pub async fn close_studio(
     Ok(model)
 }
 
+/// Hands a studio to a new host from `on` (HR, ADMIN): the host handover (主持人变更), also the
+/// way out for a studio whose host left the county's schools and so has had no host since.
+///
+/// On `on` the open HOST membership ends (`leftOn` = `on`) and the new host joins as HOST that
+/// day. A new host who is already a member in force has that membership end on `on` too, and
+/// the HOST membership starts the same day rather than the old row switching role: the record
+/// keeps that they were a plain member before `on`, the two rows never overlap (one membership
+/// at a time), and only the new row stays open, as the partial unique index on open memberships
+/// demands. Their pairs follow them: pairs belong to (studio, mentor), not to a membership row.
+///
+/// The old host's pairs are left as they are — never deleted, not ended behind anyone's back.
+/// A member with active pairs cannot be removed, but a handover (often forced by a departure)
+/// must not wait on them: from `on` the old host is no member in force, so rule 7 stops counting
+/// their pairs, and the new host or HR ends each one (WITHDRAWN or COMPLETED) when they decide
+/// what becomes of the mentee, who keeps their one ACTIVE pair in the studio until then.
+pub async fn change_host(
+    db: &Db,
+    actor: &Actor,
+    studio_id: Uuid,
+    teacher_id: Uuid,
+    on: NaiveDate,
+) -> Result<studio::Model> {
+    require(actor, Permission::ManageStudios)?;
+    let tx = db.begin().await?;
+    let s = found(studio::lock(&tx, studio_id).await?, "studio")?;
+    if !in_force_on(&s, on) {
+        return Err(Error::Conflict(format!(
+            "{} is not in force on {on}: only a studio in force changes host",
+            s.name
+        )));
+    }
+    let new_host = found(
+        teacher::Entity::find_by_id(teacher_id).one(&tx).await?,
+        "teacher",
+    )?;
+    if !employed_on(new_host.hired_on, new_host.left_on, on) {
+        return Err(Error::invalid(
+            "teacherId",
+            format!("{} is not employed on {on}", new_host.name),
+        ));
+    }
+    let memberships = studio_member::of_studio(&tx, s.id).await?;
+    // History is not rewritten: a handover comes after every host's start and every membership
+    // the new host already has.
+    if let Some(later) = memberships.iter().find(|m| {
+        m.joined_on > on && (m.role == MemberRole::Host.code() || m.teacher_id == new_host.id)
+    }) {
+        return Err(Error::Conflict(format!(
+            "{} has a membership from {} (after {on}): a handover cannot be dated before it",
+            s.name, later.joined_on
+        )));
+    }
+    if studio_member::is_host_on(&tx, s.id, new_host.id, on).await? {
+        return Err(Error::Conflict(format!(
+            "{} is already the host of {} on {on}",
+            new_host.name, s.name
+        )));
+    }
+    let open_on = |m: &studio_member::Model| m.left_on.is_none_or(|l| l > on);
+    let mut ended = Vec::new();
+    for m in memberships.into_iter().filter(|m| {
+        open_on(m) && (m.role == MemberRole::Host.code() || m.teacher_id == new_host.id)
+    }) {
+        ended.push(json!({ "membershipId": m.id, "teacherId": m.teacher_id, "role": m.role }));
+        let mut row = m.into_active_model();
+        row.left_on = Set(Some(on));
+        row.update(&tx).await?;
+    }
+    let joined = insert_host_membership(&tx, s.id, new_host.id, on).await?;
+    let previous = s.host_teacher_id;
+    let mut active = s.into_active_model();
+    active.host_teacher_id = Set(new_host.id);
+    let model = active.update(&tx).await?;
+    commit_recorded(
+        tx,
+        actor,
+        "changeStudioHost",
+        studio_id,
+        json!({ "from": previous, "to": new_host.id, "on": on,
+                "membershipId": joined.id, "ended": ended }),
+    )
+    .await?;
+    Ok(model)
+}
+
 /// Records a studio's assessment for a cycle; a FAIL closes an active studio on that day.
 pub async fn assess_studio(
     db: &Db,
@@ -355,7 +460,7 @@ pub async fn add_member(
     joined_on: NaiveDate,
 ) -> Result<studio_member::Model> {
     let tx = db.begin().await?;
-    let s = lock_for_running(&tx, actor, studio_id).await?;
+    let s = lock_for_running(&tx, actor, studio_id, joined_on).await?;
     if !in_force_on(&s, joined_on) {
         return Err(Error::Conflict(format!(
             "{} is not in force on {joined_on}: members join studios in force",
@@ -406,13 +511,14 @@ pub async fn remove_member(
 ) -> Result<studio_member::Model> {
     require_running(actor)?;
     let tx = db.begin().await?;
-    let member = found(
+    let member = found_for_running(
+        actor,
         studio_member::Entity::find_by_id(member_id)
             .one(&tx)
             .await?,
         "studio member",
     )?;
-    let s = lock_for_running(&tx, actor, member.studio_id).await?;
+    let s = lock_for_running(&tx, actor, member.studio_id, left_on).await?;
     if let Some(l) = member.left_on {
         return Err(Error::Conflict(format!("the member already left on {l}")));
     }
@@ -457,19 +563,19 @@ pub async fn create_pair(db: &Db, actor: &Actor, input: NewPair) -> Result<mento
         ));
     }
     let tx = db.begin().await?;
-    let s = lock_for_running(&tx, actor, input.studio_id).await?;
     let on = input.started_on;
+    let s = lock_for_running(&tx, actor, input.studio_id, on).await?;
     if !in_force_on(&s, on) {
         return Err(Error::Conflict(format!(
             "{} is not in force on {on}",
             s.name
         )));
     }
-    let mentor_is_member = studio_member::of_teacher_in(&tx, s.id, input.mentor_teacher_id)
-        .await?
-        .iter()
-        .any(|m| m.joined_on <= on && m.left_on.is_none_or(|l| on < l));
-    if !mentor_is_member {
+    // Rule 8 through rule 6's one SQL condition: a mentor who has left the county's schools by
+    // `on` is no member in force, whatever their membership row says.
+    let mentor_membership =
+        studio_member::membership_in_force(&tx, s.id, input.mentor_teacher_id, on).await?;
+    if mentor_membership.is_none() {
         return Err(Error::Conflict(format!(
             "the mentor is not a member in force of {} on {on}",
             s.name
@@ -532,8 +638,12 @@ pub async fn end_pair(
     }
     require_running(actor)?;
     let tx = db.begin().await?;
-    let pair = found(mentoring_pair::by_id(&tx, pair_id).await?, "mentoring pair")?;
-    lock_for_running(&tx, actor, pair.studio_id).await?;
+    let pair = found_for_running(
+        actor,
+        mentoring_pair::by_id(&tx, pair_id).await?,
+        "mentoring pair",
+    )?;
+    lock_for_running(&tx, actor, pair.studio_id, ended_on).await?;
     if pair.status != PairStatus::Active.code() {
         return Err(Error::Conflict(format!(
             "the pair already ended {} on {}",
@@ -581,11 +691,12 @@ pub async fn log_activity(
     }
     require_running(actor)?;
     let tx = db.begin().await?;
-    let pair = found(
+    let pair = found_for_running(
+        actor,
         mentoring_pair::by_id(&tx, input.pair_id).await?,
         "mentoring pair",
     )?;
-    lock_for_running(&tx, actor, pair.studio_id).await?;
+    lock_for_running(&tx, actor, pair.studio_id, input.date).await?;
     if input.date < pair.started_on || pair.ended_on.is_some_and(|e| input.date > e) {
         return Err(Error::Conflict(format!(
             "{} falls outside the pair's time ({} to {})",
@@ -638,13 +749,8 @@ pub async fn studio(db: &Db, actor: &Actor, id: Uuid) -> Result<Option<studio::M
     let Some(s) = studio::Entity::find_by_id(id).one(&db.read).await? else {
         return Ok(None);
     };
-    if may_read(actor, &s)? {
-        Ok(Some(s))
-    } else {
-        Err(Error::Forbidden(
-            "a studio host reads only the studios it hosts".to_owned(),
-        ))
-    }
+    // Another's studio reads as null, like a missing one: a host cannot probe which ids exist.
+    Ok(may_read(actor, &s)?.then_some(s))
 }
 
 pub async fn studios(db: &Db, actor: &Actor, req: PageRequest) -> Result<Page<studio::Model>> {

@@ -340,6 +340,10 @@ pub async fn record_departure(
             format!("must be after the hire date {hired}"),
         ));
     }
+    // Studio records are left as they are: rule 6's one SQL condition (store::studio_member)
+    // stops counting the teacher as a member from `left_on`, so a host's studio has no host
+    // from that day until HR runs changeStudioHost, their login can no longer change it, and
+    // their pairs stop counting toward the quota. Nothing is ended or deleted behind HR's back.
     let mut active = before.into_active_model();
     active.left_on = Set(Some(left_on));
     active.leave_reason = Set(reason.map(Label::into_string));

@@ -90,14 +90,6 @@ pub async fn measure(
     Ok(points)
 }
 
-fn on_day_between(start: SimpleExpr, end: SimpleExpr) -> SimpleExpr {
-    // start ≤ day and (end is null or day < end)
-    start
-        .clone()
-        .lte(day_col())
-        .and(end.clone().is_null().or(end.gt(day_col())))
-}
-
 fn studios(days_table: SelectStatement, min_level: Level) -> SelectStatement {
     let col = |c: studio::Column| -> SimpleExpr { Expr::col((studio::Entity, c)) };
     Query::select()
@@ -111,12 +103,7 @@ fn studios(days_table: SelectStatement, min_level: Level) -> SelectStatement {
         .join(
             JoinType::LeftJoin,
             studio::Entity,
-            col(studio::Column::EstablishedOn)
-                .is_not_null()
-                .and(on_day_between(
-                    col(studio::Column::EstablishedOn),
-                    col(studio::Column::ClosedOn),
-                ))
+            studio::in_force_at(studio::Entity, day_col())
                 .and(col(studio::Column::Level).gte(min_level.rank())),
         )
         .group_by_col((days(), Alias::new("i")))
@@ -146,14 +133,7 @@ fn key_teachers(
         )
         .and(d(designation::Column::Level).gte(min_level.rank()))
         .and(designation::Column::Kind.is_in(kinds));
-    let employed = t(teacher::Column::HiredOn)
-        .is_null()
-        .or(t(teacher::Column::HiredOn).lte(day_col()))
-        .and(
-            t(teacher::Column::LeftOn)
-                .is_null()
-                .or(t(teacher::Column::LeftOn).gt(day_col())),
-        );
+    let employed = teacher::employed_at(teacher::Entity, day_col());
     Query::select()
         .expr_as(Expr::col((days(), Alias::new("i"))), Alias::new("i"))
         .expr_as(
@@ -191,24 +171,17 @@ fn mentoring(
         .expr_as(m(studio_member::Column::StudioId), Alias::new("studio_id"))
         .expr_as(p(mentoring_pair::Column::Id).count(), Alias::new("n"))
         .from_subquery(days_table, days())
+        // Rule 6 (studio in force, teacher employed included) is the store's one condition.
         .join(
             JoinType::InnerJoin,
             studio_member::Entity,
-            on_day_between(
-                m(studio_member::Column::JoinedOn),
-                m(studio_member::Column::LeftOn),
-            ),
+            studio_member::in_force_at(studio_member::Entity, day_col()),
         )
         .join(
             JoinType::InnerJoin,
             studio::Entity,
             s(studio::Column::Id)
                 .eq(m(studio_member::Column::StudioId))
-                .and(s(studio::Column::EstablishedOn).is_not_null())
-                .and(on_day_between(
-                    s(studio::Column::EstablishedOn),
-                    s(studio::Column::ClosedOn),
-                ))
                 .and(s(studio::Column::Level).gte(min_level.rank())),
         )
         .join(

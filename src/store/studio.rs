@@ -1,8 +1,8 @@
 //! Master-teacher studios (名师工作室).
 
-use chrono::NaiveDate;
+use sea_orm::QuerySelect;
 use sea_orm::entity::prelude::*;
-use sea_orm::{Condition, QuerySelect};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoIden, SimpleExpr};
 
 use super::page::{Page, PageRequest};
 
@@ -29,15 +29,18 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// Rule 5 in SQL: in force on `d` (a PLANNED studio has no establishment date and never is).
-pub fn in_force_on(d: NaiveDate) -> Condition {
-    Condition::all()
-        .add(Column::EstablishedOn.is_not_null())
-        .add(Column::EstablishedOn.lte(d))
-        .add(
-            Condition::any()
-                .add(Column::ClosedOn.is_null())
-                .add(Column::ClosedOn.gt(d)),
+/// Rule 5 in SQL: in force on `day` (a PLANNED studio has no establishment date and never is),
+/// on the studio rows `s` (the table or an alias); `day` may be a column of a table of days.
+pub fn in_force_at<S: IntoIden>(s: S, day: SimpleExpr) -> SimpleExpr {
+    let s = s.into_iden();
+    let col = |c: Column| -> SimpleExpr { Expr::col((s.clone(), c)) };
+    col(Column::EstablishedOn)
+        .is_not_null()
+        .and(col(Column::EstablishedOn).lte(day.clone()))
+        .and(
+            col(Column::ClosedOn)
+                .is_null()
+                .or(col(Column::ClosedOn).gt(day)),
         )
 }
 

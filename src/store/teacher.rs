@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use sea_orm::Condition;
 use sea_orm::entity::prelude::*;
-use sea_orm::sea_query::{LikeExpr, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, IntoIden, LikeExpr, Query, SimpleExpr};
 
 use super::page::{Page, PageRequest};
 use super::{designation, reserve_entry, school};
@@ -38,16 +38,21 @@ impl ActiveModelBehavior for ActiveModel {}
 
 /// Rule 1 in SQL: employed on `d`.
 pub fn employed_on(d: NaiveDate) -> Condition {
-    Condition::all()
-        .add(
-            Condition::any()
-                .add(Column::HiredOn.is_null())
-                .add(Column::HiredOn.lte(d)),
-        )
-        .add(
-            Condition::any()
-                .add(Column::LeftOn.is_null())
-                .add(Column::LeftOn.gt(d)),
+    Condition::all().add(employed_at(Entity, Expr::val(d)))
+}
+
+/// Rule 1 on the teacher rows `t` (the table or an alias) for a `day` that may be a column of a
+/// table of days.
+pub fn employed_at<T: IntoIden>(t: T, day: SimpleExpr) -> SimpleExpr {
+    let t = t.into_iden();
+    let col = |c: Column| -> SimpleExpr { Expr::col((t.clone(), c)) };
+    col(Column::HiredOn)
+        .is_null()
+        .or(col(Column::HiredOn).lte(day.clone()))
+        .and(
+            col(Column::LeftOn)
+                .is_null()
+                .or(col(Column::LeftOn).gt(day)),
         )
 }
 

@@ -14,6 +14,7 @@ mod departures;
 mod designations;
 mod errors;
 mod hardening_the_api;
+mod host_departure;
 mod paging_and_filters;
 mod registering_teachers;
 mod role_matrix;
