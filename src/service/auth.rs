@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::{commit_recorded, found, passwords, require};
 use crate::domain::text::parse_username;
-use crate::domain::{Actor, Permission, Role};
+use crate::domain::{Actor, Permission, Role, rules};
 use crate::error::{Error, Result};
 use crate::store::page::{Page, PageRequest};
 use crate::store::{Db, teacher, token, user};
@@ -125,7 +125,16 @@ pub async fn authenticate(db: &Db, bearer: &str) -> Result<Actor> {
     let (user, token_id) = token::active_user(&db.read, &hash_token(bearer.trim()), Utc::now())
         .await?
         .ok_or_else(|| Error::Unauthenticated("the token is unknown, expired or revoked".into()))?;
-    actor_of(&user, Some(token_id))
+    let mut actor = actor_of(&user, Some(token_id))?;
+    // A studio host acts through its teacher; once that teacher has left the county's schools
+    // it hosts nothing (rule 6), for reads as for changes, whatever the studio's records say.
+    if actor.role == Role::StudioHost
+        && let Some(t) = actor.teacher_id
+        && !teacher::is_employed_on(&db.read, t, rules::today()).await?
+    {
+        actor.teacher_id = None;
+    }
+    Ok(actor)
 }
 
 async fn hash_password(password: String) -> Result<String> {

@@ -156,6 +156,19 @@ fn like_pattern(part: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Whether the teacher is employed on `d` (rule 1); false for an unknown id.
+pub async fn is_employed_on(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    d: NaiveDate,
+) -> Result<bool, DbErr> {
+    Ok(Entity::find_by_id(id)
+        .filter(employed_on(d))
+        .one(db)
+        .await?
+        .is_some())
+}
+
 pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
     Entity::find()
         .filter(Column::Id.is_in(ids.iter().copied()))

@@ -244,6 +244,15 @@ async fn a_departed_hosts_token_can_no_longer_change_the_studio(app: TestApp) {
         .await;
     assert_eq!(e["code"], "FORBIDDEN", "{e}");
     assert_eq!(app.row_counts().await, before);
+    // Nor does it read the studio any more: its mentees' names are no longer its business.
+    let r = app
+        .ok_as(
+            &s.host_token,
+            "query($id: UUID!) { studio(id: $id) { name } studios { totalCount } }",
+            json!({ "id": s.studio }),
+        )
+        .await;
+    assert_eq!(r, json!({ "studio": null, "studios": { "totalCount": 0 } }));
 }
 
 async fn hr_hands_a_studio_to_a_new_host_whose_token_then_runs_it(app: TestApp) {
@@ -422,14 +431,14 @@ async fn a_host_changes_a_studio_only_for_days_it_hosts(app: TestApp) {
         .await;
     assert_eq!(e["code"], "FORBIDDEN", "{e}");
     assert_eq!(app.row_counts().await, before);
-    // A handover recorded ahead: A hosts today but no longer from 2999-01-01.
+    // A handover recorded ahead: A hosts today but no longer from 2030-01-01.
     app.ok(
         CHANGE_HOST,
-        json!({ "s": s.studio, "t": s.mentees[3], "on": "2999-01-01" }),
+        json!({ "s": s.studio, "t": s.mentees[3], "on": "2030-01-01" }),
     )
     .await;
     let before = app.row_counts().await;
-    let e = app.err_as(Some(&a_token), ADD, add_b("2999-02-01")).await;
+    let e = app.err_as(Some(&a_token), ADD, add_b("2030-02-01")).await;
     assert_eq!(e["code"], "FORBIDDEN", "{e}");
     assert_eq!(app.row_counts().await, before);
     // For a day A hosts, A's token works.
@@ -518,7 +527,7 @@ async fn a_studio_established_on_a_future_day_is_planned_not_active(app: TestApp
     let school = app.create_school("高田中心小学", "高田镇", "RURAL").await;
     let host = app.create_teacher(&school, "F-01", json!({})).await;
     let far = app
-        .create_studio("远期工作室", &school, &host, Some("9999-12-31"), None)
+        .create_studio("远期工作室", &school, &host, Some("2035-12-31"), None)
         .await;
     let r = app
         .ok(
@@ -528,6 +537,18 @@ async fn a_studio_established_on_a_future_day_is_planned_not_active(app: TestApp
         .await;
     assert_eq!(
         r["studio"],
-        json!({ "status": "PLANNED", "establishedOn": "9999-12-31", "hostInForce": null })
+        json!({ "status": "PLANNED", "establishedOn": "2035-12-31", "hostInForce": null })
+    );
+    // A date no bureau would write is refused outright (the Date scalar's range).
+    let e = app
+        .err(
+            "mutation($s: UUID!, $t: UUID!) { createStudio(input: { name: \"万年工作室\", level: COUNTY, subject: \"数学\", schoolId: $s, hostTeacherId: $t, establishedOn: \"9999-12-31\" }) { id } }",
+            json!({ "s": school, "t": host }),
+        )
+        .await;
+    assert_eq!(e["code"], "BAD_USER_INPUT", "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("outside the dates"),
+        "{e}"
     );
 }
