@@ -26,9 +26,19 @@ pub enum Error {
     /// No valid credentials.
     #[error("{0}")]
     Unauthenticated(String),
+    /// A bound on what a request may ask (a setting), named by its flag in `extensions.limit`.
+    #[error("{message}")]
+    Limit {
+        limit: &'static str,
+        message: String,
+    },
     /// Anything from the database that is not a rule of ours.
     #[error("database error: {0}")]
     Db(DbErr),
+    /// A failure of ours that is not the database's (a stored value that does not parse, no
+    /// randomness, a hashing thread that died): logged with its cause, shown as `INTERNAL`.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -45,15 +55,30 @@ impl Error {
         Error::Forbidden("your role does not allow this".to_owned())
     }
 
+    /// A failure of ours that is not the database's.
+    pub fn internal(what: impl std::fmt::Display) -> Self {
+        Error::Internal(what.to_string())
+    }
+
+    /// A value read back from the database that does not parse: the data is at fault, not the
+    /// request.
+    pub fn stored(e: Invalid) -> Self {
+        Error::Internal(format!("a stored value does not parse: {e}"))
+    }
+
+    /// The contract's codes, for the places that answer without an `Error` at hand.
+    pub const BAD_USER_INPUT: &'static str = "BAD_USER_INPUT";
+    pub const INTERNAL: &'static str = "INTERNAL";
+
     /// The contract's `extensions.code`.
     pub fn code(&self) -> &'static str {
         match self {
             Error::NotFound(_) => "NOT_FOUND",
-            Error::Invalid { .. } => "BAD_USER_INPUT",
+            Error::Invalid { .. } | Error::Limit { .. } => Self::BAD_USER_INPUT,
             Error::Conflict(_) => "CONFLICT",
             Error::Forbidden(_) => "FORBIDDEN",
             Error::Unauthenticated(_) => "UNAUTHENTICATED",
-            Error::Db(_) => "INTERNAL",
+            Error::Db(_) | Error::Internal(_) => Self::INTERNAL,
         }
     }
 }

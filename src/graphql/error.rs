@@ -12,16 +12,18 @@ use crate::error::Error;
 pub fn to_graphql(err: &Error) -> async_graphql::Error {
     let code = err.code();
     let message = match err {
-        Error::Db(cause) => {
-            tracing::error!(error = %cause, "internal error");
+        Error::Db(_) | Error::Internal(_) => {
+            tracing::error!(error = %err, "internal error");
             "internal error; quote the request id to the administrator".to_owned()
         }
         other => other.to_string(),
     };
     async_graphql::Error::new(message).extend_with(|_, e| {
         e.set("code", code);
-        if let Error::Invalid { field, .. } = err {
-            e.set("field", field.as_str());
+        match err {
+            Error::Invalid { field, .. } => e.set("field", field.as_str()),
+            Error::Limit { limit, .. } => e.set("limit", *limit),
+            _ => {}
         }
     })
 }

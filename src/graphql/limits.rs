@@ -18,17 +18,11 @@ use async_graphql::parser::Positioned;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 
 use crate::domain::text;
+use crate::error::Error;
 
-/// Why a request was refused before it ran, and the setting that bounds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub message: String,
-    /// The setting's flag name, for `extensions.limit`.
-    pub limit: &'static str,
-}
-
-fn refusal(limit: &'static str, message: String) -> Refusal {
-    Refusal { message, limit }
+/// A request refused before it ran, naming the setting (its flag) that bounds it.
+fn refusal(limit: &'static str, message: String) -> Error {
+    Error::Limit { limit, message }
 }
 
 /// The deepest nesting of `{`, `[` and `(` in a GraphQL or JSON text, skipping strings, block
@@ -73,7 +67,7 @@ pub fn nesting(bytes: &[u8]) -> usize {
 }
 
 /// Refuses a text nested deeper than `max`.
-pub fn check_nesting(text: &[u8], max: usize, what: &str) -> Result<(), Refusal> {
+pub fn check_nesting(text: &[u8], max: usize, what: &str) -> Result<(), Error> {
     let depth = nesting(text);
     if depth > max {
         return Err(refusal(
@@ -124,7 +118,7 @@ fn count_set(
 }
 
 /// Refuses a document selecting more than `max` fields.
-pub fn check_fields(doc: &ExecutableDocument, max: usize) -> Result<(), Refusal> {
+pub fn check_fields(doc: &ExecutableDocument, max: usize) -> Result<(), Error> {
     let n = field_count(doc);
     if n > max as u64 {
         return Err(refusal(
@@ -145,7 +139,7 @@ pub fn check_strings(
     doc: &ExecutableDocument,
     variables: &async_graphql::Variables,
     max_chars: usize,
-) -> Result<(), Refusal> {
+) -> Result<(), Error> {
     let mut values: Vec<ConstValue> = Vec::new();
     for set in selection_sets(doc) {
         for item in &set.node.items {
@@ -180,7 +174,7 @@ pub fn check_strings(
     Ok(())
 }
 
-fn screen(s: &str, max_chars: usize) -> Result<(), Refusal> {
+fn screen(s: &str, max_chars: usize) -> Result<(), Error> {
     if s.len() > max_chars && s.chars().count() > max_chars {
         return Err(refusal(
             "max-text-chars",

@@ -22,7 +22,7 @@ use crate::store::{audit, designation, enrollment, reserve_entry, school, teache
 
 /// A stored code or rank that no longer parses is a broken database, not bad input.
 pub(crate) fn stored<T>(r: std::result::Result<T, domain::Invalid>) -> Result<T> {
-    r.map_err(|e| Error::Db(sea_orm::DbErr::Type(e.0))).api()
+    r.map_err(Error::stored).api()
 }
 
 pub(crate) async fn load_school(ctx: &Context<'_>, id: Uuid) -> Result<School> {

@@ -74,13 +74,9 @@ pub fn hash_token(token: &str) -> String {
         .collect()
 }
 
-fn internal(what: impl std::fmt::Display) -> Error {
-    Error::Db(sea_orm::DbErr::Custom(what.to_string()))
-}
-
 fn new_token() -> Result<String> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| internal(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| Error::internal(format!("no randomness: {e}")))?;
     Ok(format!(
         "trg_{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
@@ -114,7 +110,7 @@ pub fn actor_of(user: &user::Model, token_id: Option<Uuid>) -> Result<Actor> {
     Ok(Actor {
         user_id: user.id,
         username: user.username.clone(),
-        role: Role::from_code(&user.role).map_err(|e| internal(e.0))?,
+        role: Role::from_code(&user.role).map_err(Error::stored)?,
         teacher_id: user.teacher_id,
         token_id,
     })
@@ -140,7 +136,7 @@ pub async fn authenticate(db: &Db, bearer: &str) -> Result<Actor> {
 async fn hash_password(password: String) -> Result<String> {
     passwords::hash(password)
         .await
-        .map_err(|e| internal(format!("password hashing failed: {e}")))
+        .map_err(|e| Error::internal(format!("password hashing failed: {e}")))
 }
 
 /// A PHC string of a password nobody has, verified against when there is no real hash to
@@ -151,7 +147,7 @@ const DECOY_PHC: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$2
 async fn verify_password(password: String, phc: String) -> Result<bool> {
     passwords::verify(password, phc)
         .await
-        .map_err(|e| internal(format!("password checking failed: {e}")))
+        .map_err(|e| Error::internal(format!("password checking failed: {e}")))
 }
 
 fn check_password(field: &str, password: &str) -> Result<()> {

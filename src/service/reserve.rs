@@ -109,7 +109,7 @@ pub async fn counts(db: &Db, actor: &Actor, d: NaiveDate) -> Result<Vec<(Reserve
         .map(|(pool, n)| {
             ReservePool::from_code(&pool)
                 .map(|p| (p, n))
-                .map_err(|e| Error::Db(sea_orm::DbErr::Type(e.0)))
+                .map_err(Error::stored)
         })
         .collect()
 }

@@ -47,18 +47,18 @@ pub struct TargetProgress {
 }
 
 pub fn metric(t: &target::Model) -> Result<TargetMetric> {
-    TargetMetric::from_code(&t.metric).map_err(|e| Error::Db(sea_orm::DbErr::Type(e.0)))
+    TargetMetric::from_code(&t.metric).map_err(Error::stored)
 }
 
 pub fn min_level(t: &target::Model) -> Result<Level> {
-    Level::from_rank(t.min_level).map_err(|e| Error::Db(sea_orm::DbErr::Type(e.0)))
+    Level::from_rank(t.min_level).map_err(Error::stored)
 }
 
 pub fn kinds(t: &target::Model) -> Result<Vec<DesignationKind>> {
     t.kinds
         .split(',')
         .filter(|k| !k.is_empty())
-        .map(|k| DesignationKind::from_code(k).map_err(|e| Error::Db(sea_orm::DbErr::Type(e.0))))
+        .map(|k| DesignationKind::from_code(k).map_err(Error::stored))
         .collect()
 }
 

@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
+use sea_orm::{ColumnTrait, ConnectionTrait};
+
+use crate::error::{Error, Result};
 use uuid::Uuid;
 
 use super::{designation, enrollment, teacher};
@@ -34,7 +36,7 @@ pub async fn units(
     db: &impl ConnectionTrait,
     school_year: i32,
     d: NaiveDate,
-) -> Result<Vec<UnitRow>, DbErr> {
+) -> Result<Vec<UnitRow>> {
     let e = |c: enrollment::Column| -> SimpleExpr { Expr::col((enrollment::Entity, c)) };
     let t = |c: teacher::Column| -> SimpleExpr { Expr::col((teacher::Entity, c)) };
     let k = Alias::new("k");
@@ -106,7 +108,7 @@ pub async fn units(
             let stage: String = r.try_get("", "stage")?;
             Ok(UnitRow {
                 school_id: r.try_get("", "school_id")?,
-                stage: Stage::from_code(&stage).map_err(|e| DbErr::Type(e.0))?,
+                stage: Stage::from_code(&stage).map_err(Error::stored)?,
                 students: r.try_get("", "students")?,
                 key_teachers: r.try_get("", "key_teachers")?,
                 higher_education: r.try_get("", "higher_education")?,

@@ -7,7 +7,9 @@
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, QueryResult};
+use sea_orm::{ColumnTrait, ConnectionTrait, QueryResult};
+
+use crate::error::{Error, Result};
 use uuid::Uuid;
 
 use super::{designation, school, teacher};
@@ -68,7 +70,7 @@ fn alias(dim: CountDimension) -> Alias {
 pub async fn key_teacher_counts(
     db: &impl ConnectionTrait,
     question: &CountQuery,
-) -> Result<Vec<CountRow>, DbErr> {
+) -> Result<Vec<CountRow>> {
     let kinds: Vec<i16> = question.kinds.iter().map(|k| k.rank()).collect();
     let top_per_teacher = Query::select()
         .column(designation::Column::TeacherId)
@@ -130,8 +132,9 @@ pub async fn key_teacher_counts(
         .collect()
 }
 
-fn read_row(row: &QueryResult, dims: &[CountDimension]) -> Result<CountRow, DbErr> {
-    let bad = |e: Invalid| DbErr::Type(e.0);
+/// One row of the aggregate; a value that does not parse is the data's fault (INTERNAL).
+fn read_row(row: &QueryResult, dims: &[CountDimension]) -> Result<CountRow> {
+    let bad = |e: Invalid| Error::stored(e);
     let mut out = CountRow {
         count: row.try_get("", "count")?,
         ..CountRow::default()
@@ -166,7 +169,7 @@ fn read_row(row: &QueryResult, dims: &[CountDimension]) -> Result<CountRow, DbEr
 }
 
 /// A computed rank: `int4` on PostgreSQL, `integer` on SQLite.
-fn rank16(row: &QueryResult, col: &str) -> Result<i16, DbErr> {
+fn rank16(row: &QueryResult, col: &str) -> Result<i16> {
     let rank: i32 = row.try_get("", col)?;
-    i16::try_from(rank).map_err(|_| DbErr::Type(format!("rank {rank} out of range")))
+    i16::try_from(rank).map_err(|_| Error::internal(format!("rank {rank} out of range")))
 }
