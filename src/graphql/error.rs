@@ -39,8 +39,8 @@ impl<T> Api<T> for Result<T, Error> {
     }
 }
 
-impl<T> Api<T> for Result<T, std::sync::Arc<Error>> {
+impl<T> Api<T> for Result<T, super::loaders::Failed> {
     fn api(self) -> async_graphql::Result<T> {
-        self.map_err(|e| to_graphql(&e))
+        self.map_err(|e| to_graphql(&e.0))
     }
 }

@@ -1,27 +1,49 @@
 //! Dataloaders: nested fields of a page load in one query per kind of row, not one per row.
+//! Each load goes through a `service::reads` function with the request's actor, so nested
+//! fields are read under the same permissions as top-level ones.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use uuid::Uuid;
 
+use crate::domain::Actor;
 use crate::error::Error;
-use chrono::NaiveDate;
-
-use crate::store::mentoring_pair::Column as PairColumn;
+use crate::service::reads;
+use crate::store::mentoring_pair::PairsBy;
 use crate::store::{
     Db, designation, enrollment, mentoring_activity, mentoring_pair, reserve_entry, school, studio,
     studio_assessment, studio_member, teacher, token,
 };
 
-/// One loader struct, one key type per kind of row.
+/// One loader struct, one key type per kind of row; per request, with its actor.
 pub struct Loaders {
     db: Db,
+    actor: Option<Actor>,
 }
 
 impl Loaders {
-    pub fn new(db: Db) -> Self {
-        Loaders { db }
+    pub fn new(db: Db, actor: Option<Actor>) -> Self {
+        Loaders { db, actor }
+    }
+
+    fn actor(&self) -> Result<&Actor, Failed> {
+        reads::acting(self.actor.as_ref()).map_err(|e| Failed(Arc::new(e)))
+    }
+}
+
+/// A failed load. It deliberately does not implement `Display`: async-graphql converts any
+/// displayable error with `?` into a plain error that carries its text and no code, which
+/// leaked a database error's text to the client as BAD_USER_INPUT. Without `Display` the only
+/// way out of a resolver is `.api()` (see `graphql::error`), which logs the cause and answers
+/// with the contract's code.
+#[derive(Clone)]
+pub struct Failed(pub Arc<Error>);
+
+impl From<Error> for Failed {
+    fn from(e: Error) -> Self {
+        Failed(Arc::new(e))
     }
 }
 
@@ -64,7 +86,7 @@ pub struct TokensOf(pub Uuid);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct QuotaOn(pub Uuid, pub NaiveDate, pub i64);
 
-type LoadResult<K, V> = Result<HashMap<K, V>, Arc<Error>>;
+type LoadResult<K, V> = Result<HashMap<K, V>, Failed>;
 
 fn keys<K: Copy>(keys: &[K], id: impl Fn(K) -> Uuid) -> Vec<Uuid> {
     keys.iter().map(|k| id(*k)).collect()
@@ -83,61 +105,47 @@ fn grouped<K: Copy + Eq + std::hash::Hash, V>(
     map
 }
 
-fn db_err(e: sea_orm::DbErr) -> Arc<Error> {
-    Arc::new(Error::from(e))
-}
-
 impl async_graphql::dataloader::Loader<SchoolId> for Loaders {
     type Value = school::Model;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, ids: &[SchoolId]) -> LoadResult<SchoolId, school::Model> {
-        let rows = school::by_ids(&self.db.read, &keys(ids, |k| k.0))
-            .await
-            .map_err(db_err)?;
+        let rows = reads::schools(&self.db, self.actor()?, &keys(ids, |k| k.0)).await?;
         Ok(rows.into_iter().map(|r| (SchoolId(r.id), r)).collect())
     }
 }
 
 impl async_graphql::dataloader::Loader<TeacherId> for Loaders {
     type Value = teacher::Model;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, ids: &[TeacherId]) -> LoadResult<TeacherId, teacher::Model> {
-        let rows = teacher::by_ids(&self.db.read, &keys(ids, |k| k.0))
-            .await
-            .map_err(db_err)?;
+        let rows = reads::teachers(&self.db, self.actor()?, &keys(ids, |k| k.0)).await?;
         Ok(rows.into_iter().map(|r| (TeacherId(r.id), r)).collect())
     }
 }
 
 impl async_graphql::dataloader::Loader<DesignationsOf> for Loaders {
     type Value = Vec<designation::Model>;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, ids: &[DesignationsOf]) -> LoadResult<DesignationsOf, Self::Value> {
-        let rows = designation::by_teachers(&self.db.read, &keys(ids, |k| k.0))
-            .await
-            .map_err(db_err)?;
+        let rows = reads::designations_of(&self.db, self.actor()?, &keys(ids, |k| k.0)).await?;
         Ok(grouped(ids, rows, |r| DesignationsOf(r.teacher_id)))
     }
 }
 
 impl async_graphql::dataloader::Loader<ReserveEntriesOf> for Loaders {
     type Value = Vec<reserve_entry::Model>;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, ids: &[ReserveEntriesOf]) -> LoadResult<ReserveEntriesOf, Self::Value> {
-        let rows = reserve_entry::by_teachers(&self.db.read, &keys(ids, |k| k.0))
-            .await
-            .map_err(db_err)?;
+        let rows = reads::reserve_entries_of(&self.db, self.actor()?, &keys(ids, |k| k.0)).await?;
         Ok(grouped(ids, rows, |r| ReserveEntriesOf(r.teacher_id)))
     }
 }
 
 impl async_graphql::dataloader::Loader<EnrollmentsOf> for Loaders {
     type Value = Vec<enrollment::Model>;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, ids: &[EnrollmentsOf]) -> LoadResult<EnrollmentsOf, Self::Value> {
-        let rows = enrollment::by_schools(&self.db.read, &keys(ids, |k| k.0))
-            .await
-            .map_err(db_err)?;
+        let rows = reads::enrollments_of(&self.db, self.actor()?, &keys(ids, |k| k.0)).await?;
         Ok(grouped(ids, rows, |r| EnrollmentsOf(r.school_id)))
     }
 }
@@ -157,25 +165,21 @@ fn by_day<K: Copy>(
 
 impl async_graphql::dataloader::Loader<StudioId> for Loaders {
     type Value = studio::Model;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, ids: &[StudioId]) -> LoadResult<StudioId, studio::Model> {
-        let rows = studio::by_ids(&self.db.read, &keys(ids, |k| k.0))
-            .await
-            .map_err(db_err)?;
+        let rows = reads::studios(&self.db, self.actor()?, &keys(ids, |k| k.0)).await?;
         Ok(rows.into_iter().map(|r| (StudioId(r.id), r)).collect())
     }
 }
 
 impl async_graphql::dataloader::Loader<MembersOn> for Loaders {
     type Value = Vec<studio_member::Model>;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, asked: &[MembersOn]) -> LoadResult<MembersOn, Self::Value> {
         let mut out: HashMap<MembersOn, Vec<studio_member::Model>> =
             asked.iter().map(|k| (*k, Vec::new())).collect();
         for (day, ids) in by_day(asked, |k| (k.0, k.1)) {
-            for row in studio_member::in_force(&self.db.read, &ids, day)
-                .await
-                .map_err(db_err)?
+            for row in reads::members_in_force(&self.db, self.actor()?, &ids, day).await?
             {
                 out.entry(MembersOn(row.studio_id, day))
                     .or_default()
@@ -188,13 +192,11 @@ impl async_graphql::dataloader::Loader<MembersOn> for Loaders {
 
 impl async_graphql::dataloader::Loader<MenteeCountOn> for Loaders {
     type Value = i64;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, asked: &[MenteeCountOn]) -> LoadResult<MenteeCountOn, i64> {
         let mut out: HashMap<MenteeCountOn, i64> = asked.iter().map(|k| (*k, 0)).collect();
         for (day, ids) in by_day(asked, |k| (k.0, k.1)) {
-            for (member, n) in studio_member::mentee_counts(&self.db.read, &ids, day)
-                .await
-                .map_err(db_err)?
+            for (member, n) in reads::mentee_counts(&self.db, self.actor()?, &ids, day).await?
             {
                 out.insert(MenteeCountOn(member, day), n);
             }
@@ -203,29 +205,27 @@ impl async_graphql::dataloader::Loader<MenteeCountOn> for Loaders {
     }
 }
 
-/// Loads pairs whose `column` is among the keys, grouped by that column.
+/// Loads pairs by one of their keys, grouped by that key.
 async fn pairs_by<K: Copy + Eq + std::hash::Hash>(
-    db: &Db,
+    loaders: &Loaders,
     asked: &[K],
     id: impl Fn(K) -> Uuid,
-    column: PairColumn,
+    by: PairsBy,
     key: impl Fn(&mentoring_pair::Model) -> K,
 ) -> LoadResult<K, Vec<mentoring_pair::Model>> {
-    let rows = mentoring_pair::by(&db.read, column, &keys(asked, id))
-        .await
-        .map_err(db_err)?;
+    let rows = reads::pairs(&loaders.db, loaders.actor()?, by, &keys(asked, id)).await?;
     Ok(grouped(asked, rows, key))
 }
 
 impl async_graphql::dataloader::Loader<PairsOfStudio> for Loaders {
     type Value = Vec<mentoring_pair::Model>;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, ids: &[PairsOfStudio]) -> LoadResult<PairsOfStudio, Self::Value> {
         pairs_by(
-            &self.db,
+            self,
             ids,
             |k| k.0,
-            PairColumn::StudioId,
+            PairsBy::Studio,
             |r| PairsOfStudio(r.studio_id),
         )
         .await
@@ -234,13 +234,13 @@ impl async_graphql::dataloader::Loader<PairsOfStudio> for Loaders {
 
 impl async_graphql::dataloader::Loader<PairsAsMentor> for Loaders {
     type Value = Vec<mentoring_pair::Model>;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, ids: &[PairsAsMentor]) -> LoadResult<PairsAsMentor, Self::Value> {
         pairs_by(
-            &self.db,
+            self,
             ids,
             |k| k.0,
-            PairColumn::MentorTeacherId,
+            PairsBy::Mentor,
             |r| PairsAsMentor(r.mentor_teacher_id),
         )
         .await
@@ -249,13 +249,13 @@ impl async_graphql::dataloader::Loader<PairsAsMentor> for Loaders {
 
 impl async_graphql::dataloader::Loader<PairsAsMentee> for Loaders {
     type Value = Vec<mentoring_pair::Model>;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, ids: &[PairsAsMentee]) -> LoadResult<PairsAsMentee, Self::Value> {
         pairs_by(
-            &self.db,
+            self,
             ids,
             |k| k.0,
-            PairColumn::MenteeTeacherId,
+            PairsBy::Mentee,
             |r| PairsAsMentee(r.mentee_teacher_id),
         )
         .await
@@ -264,62 +264,52 @@ impl async_graphql::dataloader::Loader<PairsAsMentee> for Loaders {
 
 impl async_graphql::dataloader::Loader<PairId> for Loaders {
     type Value = mentoring_pair::Model;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, ids: &[PairId]) -> LoadResult<PairId, mentoring_pair::Model> {
-        let rows = mentoring_pair::by(&self.db.read, PairColumn::Id, &keys(ids, |k| k.0))
-            .await
-            .map_err(db_err)?;
+        let rows = reads::pairs(&self.db, self.actor()?, PairsBy::Id, &keys(ids, |k| k.0)).await?;
         Ok(rows.into_iter().map(|r| (PairId(r.id), r)).collect())
     }
 }
 
 impl async_graphql::dataloader::Loader<ActivitiesOf> for Loaders {
     type Value = Vec<mentoring_activity::Model>;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, ids: &[ActivitiesOf]) -> LoadResult<ActivitiesOf, Self::Value> {
-        let rows = mentoring_activity::by_pairs(&self.db.read, &keys(ids, |k| k.0))
-            .await
-            .map_err(db_err)?;
+        let rows = reads::activities_of(&self.db, self.actor()?, &keys(ids, |k| k.0)).await?;
         Ok(grouped(ids, rows, |r| ActivitiesOf(r.pair_id)))
     }
 }
 
 impl async_graphql::dataloader::Loader<MembershipsOf> for Loaders {
     type Value = Vec<studio_member::Model>;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, ids: &[MembershipsOf]) -> LoadResult<MembershipsOf, Self::Value> {
-        let rows = studio_member::by_teachers(&self.db.read, &keys(ids, |k| k.0))
-            .await
-            .map_err(db_err)?;
+        let rows = reads::memberships_of(&self.db, self.actor()?, &keys(ids, |k| k.0)).await?;
         Ok(grouped(ids, rows, |r| MembershipsOf(r.teacher_id)))
     }
 }
 
 impl async_graphql::dataloader::Loader<TokensOf> for Loaders {
     type Value = Vec<token::Model>;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, ids: &[TokensOf]) -> LoadResult<TokensOf, Self::Value> {
-        let rows = token::of_users(&self.db.read, &keys(ids, |k| k.0))
-            .await
-            .map_err(db_err)?;
+        let rows = reads::tokens_of(&self.db, self.actor()?, &keys(ids, |k| k.0)).await?;
         Ok(grouped(ids, rows, |r| TokensOf(r.user_id)))
     }
 }
 
 impl async_graphql::dataloader::Loader<AssessmentsOf> for Loaders {
     type Value = Vec<studio_assessment::Model>;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, ids: &[AssessmentsOf]) -> LoadResult<AssessmentsOf, Self::Value> {
-        let rows = studio_assessment::by_studios(&self.db.read, &keys(ids, |k| k.0))
-            .await
-            .map_err(db_err)?;
+        let rows = reads::assessments_of(&self.db, self.actor()?, &keys(ids, |k| k.0)).await?;
         Ok(grouped(ids, rows, |r| AssessmentsOf(r.studio_id)))
     }
 }
 
 impl async_graphql::dataloader::Loader<QuotaOn> for Loaders {
     type Value = crate::store::series::Point;
-    type Error = Arc<Error>;
+    type Error = Failed;
     async fn load(&self, asked: &[QuotaOn]) -> LoadResult<QuotaOn, Self::Value> {
         let mut groups: HashMap<(NaiveDate, i64), Vec<Uuid>> = HashMap::new();
         for k in asked {
@@ -328,10 +318,7 @@ impl async_graphql::dataloader::Loader<QuotaOn> for Loaders {
         let mut out: HashMap<QuotaOn, Self::Value> =
             asked.iter().map(|k| (*k, Default::default())).collect();
         for ((day, q), ids) in groups {
-            for (studio, point) in
-                crate::store::series::mentoring_by_studio(&self.db.read, &ids, day, q)
-                    .await
-                    .map_err(db_err)?
+            for (studio, point) in reads::quotas(&self.db, self.actor()?, &ids, day, q).await?
             {
                 out.insert(QuotaOn(studio, day, q), point);
             }

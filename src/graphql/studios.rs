@@ -19,29 +19,6 @@ use crate::error::{Error, FieldContext};
 use crate::service::studios::{self as service, NewActivity, NewPair, NewStudio};
 use crate::store::{mentoring_activity, mentoring_pair, studio, studio_assessment, studio_member};
 
-/// Keeps the rows of studios the actor may read (a studio host: those it hosts). The check is
-/// by the row's `host_teacher_id`-bearing studio, loaded through the request's loader.
-pub(crate) async fn readable<T>(
-    ctx: &Context<'_>,
-    rows: Vec<T>,
-    studio_of: impl Fn(&T) -> Uuid,
-) -> Result<Vec<T>> {
-    let (actor, _) = viewer(ctx)?;
-    let Some(host) = service::read_scope(actor).api()? else {
-        return Ok(rows);
-    };
-    let ids: Vec<StudioId> = rows.iter().map(|r| StudioId(studio_of(r))).collect();
-    let studios = loaders(ctx)?.load_many(ids).await.api()?;
-    Ok(rows
-        .into_iter()
-        .filter(|r| {
-            studios
-                .get(&StudioId(studio_of(r)))
-                .is_some_and(|s| s.host_teacher_id == host)
-        })
-        .collect())
-}
-
 pub(crate) async fn load_studio(ctx: &Context<'_>, id: Uuid) -> Result<Studio> {
     loaders(ctx)?
         .load_one(StudioId(id))

@@ -11,6 +11,7 @@ pub mod demo;
 pub mod designations;
 pub mod journal;
 pub mod passwords;
+pub mod reads;
 pub mod reserve;
 pub mod schools;
 pub mod studios;

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use sea_orm::QueryOrder;
+use sea_orm::QueryTrait;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
 
@@ -39,14 +40,33 @@ pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Model>,
     Entity::find_by_id(id).one(db).await
 }
 
+/// Which key pairs are looked up by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairsBy {
+    Id,
+    Studio,
+    Mentor,
+    Mentee,
+}
+
 /// Pairs whose `column` is one of `ids`, oldest first.
 pub async fn by(
     db: &impl ConnectionTrait,
-    column: Column,
+    by: PairsBy,
     ids: &[Uuid],
+    hosted: Option<Uuid>,
 ) -> Result<Vec<Model>, DbErr> {
+    let column = match by {
+        PairsBy::Id => Column::Id,
+        PairsBy::Studio => Column::StudioId,
+        PairsBy::Mentor => Column::MentorTeacherId,
+        PairsBy::Mentee => Column::MenteeTeacherId,
+    };
     Entity::find()
         .filter(column.is_in(ids.iter().copied()))
+        .apply_if(hosted, |q, host| {
+            q.filter(Column::StudioId.in_subquery(super::studio::hosted_ids(host)))
+        })
         .order_by_asc(Column::StartedOn)
         .order_by_asc(Column::Id)
         .all(db)

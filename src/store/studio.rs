@@ -1,6 +1,7 @@
 //! Master-teacher studios (名师工作室).
 
 use sea_orm::QuerySelect;
+use sea_orm::QueryTrait;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::{Expr, ExprTrait, IntoIden, SimpleExpr};
 
@@ -44,9 +45,26 @@ pub fn in_force_at<S: IntoIden>(s: S, day: SimpleExpr) -> SimpleExpr {
         )
 }
 
-pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+/// The ids of the studios a teacher hosts: the studio-host read scope, as a subquery other
+/// tables filter their `studio_id` by, so that the scope is applied in SQL wherever rows of
+/// studios are read.
+pub fn hosted_ids(host: Uuid) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(Column::Id)
+        .from(Entity)
+        .and_where(Column::HostTeacherId.eq(host))
+        .to_owned()
+}
+
+/// Studios by id; `hosted` keeps those the teacher hosts.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    hosted: Option<Uuid>,
+) -> Result<Vec<Model>, DbErr> {
     Entity::find()
         .filter(Column::Id.is_in(ids.iter().copied()))
+        .apply_if(hosted, |q, host| q.filter(Column::HostTeacherId.eq(host)))
         .all(db)
         .await
 }

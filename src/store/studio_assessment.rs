@@ -1,6 +1,7 @@
 //! A studio's periodic assessment (考核): EXCELLENT, PASS or FAIL (a FAIL closes the studio).
 
 use sea_orm::QueryOrder;
+use sea_orm::QueryTrait;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -35,10 +36,18 @@ pub async fn find(
         .await
 }
 
-/// Assessments of several studios, oldest first.
-pub async fn by_studios(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+/// Assessments of several studios, oldest first; `hosted` keeps those of studios the teacher
+/// hosts.
+pub async fn by_studios(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    hosted: Option<Uuid>,
+) -> Result<Vec<Model>, DbErr> {
     Entity::find()
         .filter(Column::StudioId.is_in(ids.iter().copied()))
+        .apply_if(hosted, |q, host| {
+            q.filter(Column::StudioId.in_subquery(super::studio::hosted_ids(host)))
+        })
         .order_by_asc(Column::AssessedOn)
         .order_by_asc(Column::Id)
         .all(db)

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use sea_orm::QueryOrder;
+use sea_orm::QueryTrait;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, IntoIden, JoinType, Query, SimpleExpr};
 
@@ -73,10 +74,14 @@ pub async fn in_force(
     db: &impl ConnectionTrait,
     studio_ids: &[Uuid],
     d: NaiveDate,
+    hosted: Option<Uuid>,
 ) -> Result<Vec<Model>, DbErr> {
     Entity::find()
         .filter(Column::StudioId.is_in(studio_ids.iter().copied()))
         .filter(in_force_on(d))
+        .apply_if(hosted, |q, host| {
+            q.filter(Column::StudioId.in_subquery(studio::hosted_ids(host)))
+        })
         .order_by_asc(Column::Role)
         .order_by_asc(Column::JoinedOn)
         .order_by_asc(Column::Id)
@@ -114,9 +119,18 @@ pub async fn of_teacher_in(
 }
 
 /// Memberships of several teachers, any time, oldest first.
-pub async fn by_teachers(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
+/// Memberships of several teachers, any time; `hosted` keeps those of studios the teacher
+/// `hosted` hosts.
+pub async fn by_teachers(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    hosted: Option<Uuid>,
+) -> Result<Vec<Model>, DbErr> {
     Entity::find()
         .filter(Column::TeacherId.is_in(ids.iter().copied()))
+        .apply_if(hosted, |q, host| {
+            q.filter(Column::StudioId.in_subquery(studio::hosted_ids(host)))
+        })
         .order_by_asc(Column::JoinedOn)
         .order_by_asc(Column::Id)
         .all(db)
@@ -161,6 +175,7 @@ pub async fn mentee_counts(
     db: &impl ConnectionTrait,
     member_ids: &[Uuid],
     d: NaiveDate,
+    hosted: Option<Uuid>,
 ) -> Result<Vec<(Uuid, i64)>, DbErr> {
     let m = Alias::new("m");
     let p = Alias::new("p");
@@ -184,6 +199,11 @@ pub async fn mentee_counts(
         )
         .and_where(Expr::col((m.clone(), Column::Id)).is_in(member_ids.iter().copied()))
         .and_where(in_force_at(m.clone(), Expr::val(d)))
+        .apply_if(hosted, |q, host| {
+            q.and_where(
+                Expr::col((m.clone(), Column::StudioId)).in_subquery(studio::hosted_ids(host)),
+            );
+        })
         .and_where(Expr::col((p.clone(), mentoring_pair::Column::StartedOn)).lte(d))
         .and_where(mentoring_pair::counts_on(p.clone(), d))
         .group_by_col((m, Column::Id))
