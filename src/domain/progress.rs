@@ -2,6 +2,7 @@
 //! remaining, days left, the straight-line projection and the status, and the dates of a
 //! progress history. The values themselves come from SQL; this is what is done with them.
 
+use super::Level;
 use chrono::{Datelike, NaiveDate};
 
 use super::Invalid;
@@ -38,6 +39,16 @@ pub enum TargetMetric {
 }
 
 impl TargetMetric {
+    /// The lowest level a new target of this metric counts when none is given: the plan's
+    /// quota covers members of every studio (MENTORING_2025 is seeded with SCHOOL); the other
+    /// metrics count county level and above.
+    pub fn default_min_level(self) -> Level {
+        match self {
+            TargetMetric::MenteesPerMember => Level::School,
+            TargetMetric::Studios | TargetMetric::KeyTeachers => Level::County,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             TargetMetric::Studios => "STUDIOS",
@@ -166,6 +177,38 @@ pub fn history_dates(b: NaiveDate, d: NaiveDate, every: Interval) -> Vec<NaiveDa
         }
     }
     dates
+}
+
+/// A studio's standing against the mentoring quota on a day (rule 7): members in force, the
+/// sum of their pairs each capped at the quota, and the goal, quota × members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuotaStanding {
+    pub members: i64,
+    pub mentees: i64,
+    pub goal: i64,
+}
+
+impl QuotaStanding {
+    pub fn new(members: i64, capped_mentees: i64, per_member: PerMember) -> Self {
+        QuotaStanding {
+            members,
+            mentees: capped_mentees,
+            goal: members.saturating_mul(per_member.0),
+        }
+    }
+}
+
+/// Rule 7's quota per member: at least 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PerMember(pub i64);
+
+impl PerMember {
+    pub fn parse(n: i32) -> Result<Self, super::Invalid> {
+        if n < 1 {
+            return Err(super::Invalid::new("must be at least 1"));
+        }
+        Ok(PerMember(i64::from(n)))
+    }
 }
 
 #[cfg(test)]

@@ -179,8 +179,7 @@ impl async_graphql::dataloader::Loader<MembersOn> for Loaders {
         let mut out: HashMap<MembersOn, Vec<studio_member::Model>> =
             asked.iter().map(|k| (*k, Vec::new())).collect();
         for (day, ids) in by_day(asked, |k| (k.0, k.1)) {
-            for row in reads::members_in_force(&self.db, self.actor()?, &ids, day).await?
-            {
+            for row in reads::members_in_force(&self.db, self.actor()?, &ids, day).await? {
                 out.entry(MembersOn(row.studio_id, day))
                     .or_default()
                     .push(row);
@@ -196,8 +195,7 @@ impl async_graphql::dataloader::Loader<MenteeCountOn> for Loaders {
     async fn load(&self, asked: &[MenteeCountOn]) -> LoadResult<MenteeCountOn, i64> {
         let mut out: HashMap<MenteeCountOn, i64> = asked.iter().map(|k| (*k, 0)).collect();
         for (day, ids) in by_day(asked, |k| (k.0, k.1)) {
-            for (member, n) in reads::mentee_counts(&self.db, self.actor()?, &ids, day).await?
-            {
+            for (member, n) in reads::mentee_counts(&self.db, self.actor()?, &ids, day).await? {
                 out.insert(MenteeCountOn(member, day), n);
             }
         }
@@ -318,8 +316,7 @@ impl async_graphql::dataloader::Loader<QuotaOn> for Loaders {
         let mut out: HashMap<QuotaOn, Self::Value> =
             asked.iter().map(|k| (*k, Default::default())).collect();
         for ((day, q), ids) in groups {
-            for (studio, point) in reads::quotas(&self.db, self.actor()?, &ids, day, q).await?
-            {
+            for (studio, point) in reads::quotas(&self.db, self.actor()?, &ids, day, q).await? {
                 out.insert(QuotaOn(studio, day, q), point);
             }
         }

@@ -80,8 +80,11 @@ impl RequestState {
     /// loader's cache must not outlive the request, or it would serve stale rows).
     pub fn into_request(self, request: async_graphql::Request) -> async_graphql::Request {
         let delay = std::time::Duration::from_millis(self.settings.loader_delay_ms);
-        let loaders = DataLoader::new(Loaders::new(self.db.clone(), self.actor.clone()), tokio::spawn)
-            .delay(delay);
+        let loaders = DataLoader::new(
+            Loaders::new(self.db.clone(), self.actor.clone()),
+            tokio::spawn,
+        )
+        .delay(delay);
         request.data(self).data(loaders)
     }
 }

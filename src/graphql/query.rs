@@ -14,9 +14,9 @@ use super::types::{
     TeacherConnection, User,
 };
 use super::viewer;
-use crate::domain::{Permission, rules, text};
+use crate::domain::{rules, text};
 use crate::error::{Error, FieldContext};
-use crate::service::{self, counts::CountRequest, require};
+use crate::service::{self, counts::CountRequest};
 use crate::store::audit::AuditFilter as StoreAuditFilter;
 use crate::store::{
     counts::CountFilter as StoreCountFilter, teacher::TeacherFilter as StoreFilter,
@@ -166,8 +166,10 @@ impl RegistryQuery {
     /// One school, or null.
     async fn school(&self, ctx: &Context<'_>, id: Uuid) -> Result<Option<School>> {
         let (actor, db) = viewer(ctx)?;
-        require(actor, Permission::ReadRegistry).api()?;
-        Ok(service::schools::school(db, id).await.api()?.map(School))
+        Ok(service::schools::school(db, actor, id)
+            .await
+            .api()?
+            .map(School))
     }
 
     /// Schools in the order they were registered.
@@ -179,13 +181,12 @@ impl RegistryQuery {
         after: Option<String>,
     ) -> Result<SchoolConnection> {
         let (actor, db) = viewer(ctx)?;
-        require(actor, Permission::ReadRegistry).api()?;
         let req = page_request(first.unwrap_or(50), after.as_deref()).api()?;
-        let page = service::schools::schools(db, req).await.api()?;
-        let db = db.clone();
+        let page = service::schools::schools(db, actor, req).await.api()?;
+        let (db, actor) = (db.clone(), actor.clone());
         let counter: Counter = Arc::new(move || {
-            let db = db.clone();
-            Box::pin(async move { service::schools::school_count(&db).await })
+            let (db, actor) = (db.clone(), actor.clone());
+            Box::pin(async move { service::schools::school_count(&db, &actor).await })
         });
         Ok(SchoolConnection(Paged::new(page, School, counter)))
     }
@@ -193,8 +194,10 @@ impl RegistryQuery {
     /// One teacher, or null.
     async fn teacher(&self, ctx: &Context<'_>, id: Uuid) -> Result<Option<Teacher>> {
         let (actor, db) = viewer(ctx)?;
-        require(actor, Permission::ReadRegistry).api()?;
-        Ok(service::teachers::teacher(db, id).await.api()?.map(Teacher))
+        Ok(service::teachers::teacher(db, actor, id)
+            .await
+            .api()?
+            .map(Teacher))
     }
 
     /// Teachers the filter keeps, in the order they were registered.
@@ -207,14 +210,15 @@ impl RegistryQuery {
         after: Option<String>,
     ) -> Result<TeacherConnection> {
         let (actor, db) = viewer(ctx)?;
-        require(actor, Permission::ReadRegistry).api()?;
         let req = page_request(first.unwrap_or(50), after.as_deref()).api()?;
         let filter = StoreFilter::try_from(filter.unwrap_or_default()).api()?;
-        let page = service::teachers::teachers(db, &filter, req).await.api()?;
-        let db = db.clone();
+        let page = service::teachers::teachers(db, actor, &filter, req)
+            .await
+            .api()?;
+        let (db, actor) = (db.clone(), actor.clone());
         let counter: Counter = Arc::new(move || {
-            let (db, filter) = (db.clone(), filter.clone());
-            Box::pin(async move { service::teachers::teacher_count(&db, &filter).await })
+            let (db, actor, filter) = (db.clone(), actor.clone(), filter.clone());
+            Box::pin(async move { service::teachers::teacher_count(&db, &actor, &filter).await })
         });
         Ok(TeacherConnection(Paged::new(page, Teacher, counter)))
     }
@@ -290,7 +294,6 @@ impl RegistryQuery {
     /// The subject reference list (学科), in its order.
     async fn subjects(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
         let (actor, db) = viewer(ctx)?;
-        require(actor, Permission::ReadRegistry).api()?;
-        service::schools::subjects(db).await.api()
+        service::schools::subjects(db, actor).await.api()
     }
 }

@@ -14,6 +14,7 @@ use super::loaders::{
 use super::scalars::Date;
 use super::types::{School, Teacher, load_school, load_teacher, stored};
 use super::{loaders, viewer};
+use crate::domain::progress::{PerMember, QuotaStanding};
 use crate::domain::{self, Label, SubjectName, rules};
 use crate::error::{Error, FieldContext};
 use crate::service::studios::{self as service, NewActivity, NewPair, NewStudio};
@@ -142,24 +143,20 @@ impl Studio {
         as_of: Option<Date>,
         #[graphql(default = 3)] per_member: i32,
     ) -> Result<StudioQuota> {
-        if per_member < 1 {
-            return Err(to_graphql(&Error::invalid(
-                "perMember",
-                "must be at least 1",
-            )));
-        }
+        let q = PerMember::parse(per_member).field("perMember").api()?;
         let d = as_of.map_or_else(rules::today, |d| d.0);
-        let q = i64::from(per_member);
         let point = loaders(ctx)?
-            .load_one(QuotaOn(self.0.id, d, q))
+            .load_one(QuotaOn(self.0.id, d, q.0))
             .await
             .api()?
             .unwrap_or_default();
+        let standing = QuotaStanding::new(point.members, point.value, q);
+        let int = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
         Ok(StudioQuota {
             as_of: Date(d),
-            members: i32::try_from(point.members).unwrap_or(i32::MAX),
-            mentees: i32::try_from(point.value).unwrap_or(i32::MAX),
-            goal: i32::try_from(point.members * q).unwrap_or(i32::MAX),
+            members: int(standing.members),
+            mentees: int(standing.mentees),
+            goal: int(standing.goal),
         })
     }
     /// Periodic assessments (考核), oldest first.

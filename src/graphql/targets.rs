@@ -394,18 +394,8 @@ impl TargetMutation {
             metric: input.metric.into(),
             goal: input.goal,
             per_member: input.per_member,
-            // The plan's quota covers members of every studio (MENTORING_2025 is seeded with
-            // SCHOOL); the other metrics count county level and above by default.
-            min_level: input
-                .min_level
-                .unwrap_or(match input.metric {
-                    TargetMetric::MenteesPerMember => Level::School,
-                    _ => Level::County,
-                })
-                .into(),
-            kinds: input
-                .kinds
-                .map_or_else(|| domain::DesignationKind::ALL.to_vec(), |k| to_domain(&k)),
+            min_level: input.min_level.map(Into::into),
+            kinds: input.kinds.map(|k| to_domain(&k)),
             baseline_on: input.baseline_on.0,
             deadline: input.deadline.0,
         };

@@ -15,9 +15,9 @@ use super::loaders::{
 };
 use super::scalars::Date;
 use super::{loaders, viewer};
-use crate::domain::{self, Permission, id_number::mask, rules};
+use crate::domain::{self, rules};
 use crate::error::Error;
-use crate::service::schools as school_service;
+use crate::service::{self, schools as school_service};
 use crate::store::{audit, designation, enrollment, reserve_entry, school, teacher, user};
 
 /// A stored code or rank that no longer parses is a broken database, not bad input.
@@ -116,10 +116,6 @@ impl Enrollment {
 #[derive(Clone)]
 pub struct Teacher(pub teacher::Model);
 
-fn may_see_personal_data(ctx: &Context<'_>) -> Result<bool> {
-    Ok(viewer(ctx)?.0.can(Permission::ReadPersonalData))
-}
-
 /// A teacher (教师).
 #[Object]
 impl Teacher {
@@ -142,21 +138,14 @@ impl Teacher {
     /// Birth date (出生日期); null for roles other than ADMIN and HR, since it is personal
     /// data and would also undo the ID number's masking.
     async fn birth_date(&self, ctx: &Context<'_>) -> Result<Option<Date>> {
-        Ok(if may_see_personal_data(ctx)? {
-            self.0.birth_date.map(Date)
-        } else {
-            None
-        })
+        let (actor, _) = viewer(ctx)?;
+        Ok(service::teachers::birth_date_shown(actor, &self.0).map(Date))
     }
     /// Resident ID number (身份证号); masked (first 6 and last 4 characters kept) for roles
     /// other than ADMIN and HR.
     async fn id_number(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        let full = may_see_personal_data(ctx)?;
-        Ok(self
-            .0
-            .id_number
-            .as_deref()
-            .map(|n| if full { n.to_owned() } else { mask(n) }))
+        let (actor, _) = viewer(ctx)?;
+        Ok(service::teachers::id_number_shown(actor, &self.0))
     }
     /// The school the teacher works at.
     async fn school(&self, ctx: &Context<'_>) -> Result<School> {
@@ -210,12 +199,7 @@ impl Teacher {
             .load_one(DesignationsOf(self.0.id))
             .await
             .api()?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|x| rules::designation_in_force_on(x.awarded_on, x.expires_on, x.revoked_on, d))
-            .max_by_key(|x| (x.level, x.kind))
-            .map(Designation))
+        Ok(service::designations::top_in_force(rows.unwrap_or_default(), d).map(Designation))
     }
     /// Studio memberships, any time, oldest first (for a studio host, in its studios).
     async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<super::studios::StudioMember>> {

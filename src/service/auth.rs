@@ -11,10 +11,7 @@
 
 use base64::Engine as _;
 use chrono::{Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -24,7 +21,7 @@ use crate::domain::text::parse_username;
 use crate::domain::{Actor, Permission, Role, rules};
 use crate::error::{Error, Result};
 use crate::store::page::{Page, PageRequest};
-use crate::store::{Db, teacher, token, user};
+use crate::store::{self, Db, teacher, token, user};
 
 /// A user to create.
 #[derive(Debug, Clone)]
@@ -179,7 +176,7 @@ pub async fn create_user(db: &Db, actor: &Actor, input: NewUser) -> Result<(user
     let tx = db.begin().await?;
     if let Some(teacher_id) = input.teacher_id {
         found(
-            teacher::Entity::find_by_id(teacher_id).one(&tx).await?,
+            store::by_id::<teacher::Entity>(&tx, teacher_id).await?,
             "teacher",
         )?;
     }
@@ -228,15 +225,8 @@ pub const LOGIN_REFUSED: &str = "wrong username or password (an account is also 
 /// Counts a failed login; the failure that reaches the limit locks the user out.
 async fn count_failure(db: &Db, user_id: Uuid, policy: &LoginPolicy) -> Result<()> {
     let tx = db.begin().await?;
-    user::Entity::update_many()
-        .col_expr(
-            user::Column::FailedLogins,
-            Expr::col(user::Column::FailedLogins).add(1),
-        )
-        .filter(user::Column::Id.eq(user_id))
-        .exec(&tx)
-        .await?;
-    let user = found(user::Entity::find_by_id(user_id).one(&tx).await?, "user")?;
+    user::add_failed_login(&tx, user_id).await?;
+    let user = found(store::by_id::<user::Entity>(&tx, user_id).await?, "user")?;
     if user.failed_logins >= policy.max_failures {
         let mut active = user.into_active_model();
         active.failed_logins = Set(0);
@@ -293,7 +283,7 @@ pub async fn logout(db: &Db, actor: &Actor) -> Result<()> {
         .ok_or_else(|| Error::Conflict("no token to log out of".to_owned()))?;
     let tx = db.begin().await?;
     let mut active =
-        found(token::Entity::find_by_id(token_id).one(&tx).await?, "token")?.into_active_model();
+        found(store::by_id::<token::Entity>(&tx, token_id).await?, "token")?.into_active_model();
     active.revoked_at = Set(Some(Utc::now()));
     active.update(&tx).await?;
     commit_recorded(tx, actor, "logout", token_id, json!({})).await?;
@@ -304,9 +294,7 @@ pub async fn logout(db: &Db, actor: &Actor) -> Result<()> {
 pub async fn change_password(db: &Db, actor: &Actor, current: &str, new: String) -> Result<()> {
     check_password("newPassword", &new)?;
     let me = found(
-        user::Entity::find_by_id(actor.user_id)
-            .one(&db.read)
-            .await?,
+        store::by_id::<user::Entity>(&db.read, actor.user_id).await?,
         "user",
     )?;
     // A token alone must not plant a first password: whoever stole one could then log in
@@ -359,7 +347,7 @@ pub async fn set_password(
     let hash = hash_password(password).await?;
     let tx = db.begin().await?;
     let mut active =
-        found(user::Entity::find_by_id(user_id).one(&tx).await?, "user")?.into_active_model();
+        found(store::by_id::<user::Entity>(&tx, user_id).await?, "user")?.into_active_model();
     active.password_hash = Set(Some(hash));
     active.failed_logins = Set(0);
     active.locked_until = Set(None);
@@ -390,7 +378,7 @@ pub async fn set_disabled(
         return Err(Error::Conflict("you cannot disable yourself".to_owned()));
     }
     let tx = db.begin().await?;
-    let before = found(user::Entity::find_by_id(user_id).one(&tx).await?, "user")?;
+    let before = found(store::by_id::<user::Entity>(&tx, user_id).await?, "user")?;
     if before.disabled_at.is_some() == disabled {
         return Err(Error::Conflict(format!(
             "{} is already {}",
@@ -441,7 +429,7 @@ pub fn may_read_tokens(actor: &Actor, user_id: Uuid) -> Result<()> {
 /// Revokes a token: an admin any, a user their own.
 pub async fn revoke_token(db: &Db, actor: &Actor, token_id: Uuid) -> Result<token::Model> {
     let tx = db.begin().await?;
-    let before = found(token::Entity::find_by_id(token_id).one(&tx).await?, "token")?;
+    let before = found(store::by_id::<token::Entity>(&tx, token_id).await?, "token")?;
     if before.user_id != actor.user_id {
         require(actor, Permission::ManageUsers)?;
     }

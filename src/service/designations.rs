@@ -1,15 +1,15 @@
 //! Awarding and revoking designations (称号).
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::teachers::check_subject;
 use super::{commit_recorded, found, require};
-use crate::domain::{Actor, DesignationKind, Label, Level, Permission, SubjectName};
+use crate::domain::{Actor, DesignationKind, Label, Level, Permission, SubjectName, rules};
 use crate::error::{Error, Result};
-use crate::store::{Db, designation, teacher};
+use crate::store::{self, Db, designation, teacher};
 
 /// A designation to award.
 #[derive(Debug, Clone)]
@@ -33,9 +33,7 @@ pub async fn award(db: &Db, actor: &Actor, input: NewDesignation) -> Result<desi
     }
     let tx = db.begin().await?;
     let teacher = found(
-        teacher::Entity::find_by_id(input.teacher_id)
-            .one(&tx)
-            .await?,
+        store::by_id::<teacher::Entity>(&tx, input.teacher_id).await?,
         "teacher",
     )?;
     if let Some(left) = teacher.left_on
@@ -59,13 +57,14 @@ pub async fn award(db: &Db, actor: &Actor, input: NewDesignation) -> Result<desi
             cert.as_str()
         )));
     }
-    let duplicate = designation::Entity::find()
-        .filter(designation::Column::TeacherId.eq(teacher.id))
-        .filter(designation::Column::Kind.eq(input.kind.rank()))
-        .filter(designation::Column::Level.eq(input.level.rank()))
-        .filter(designation::Column::AwardedOn.eq(input.awarded_on))
-        .one(&tx)
-        .await?;
+    let duplicate = designation::same_award(
+        &tx,
+        teacher.id,
+        input.kind.rank(),
+        input.level.rank(),
+        input.awarded_on,
+    )
+    .await?;
     if duplicate.is_some() {
         return Err(Error::Conflict(format!(
             "{} already holds this {} {} designation awarded on {}",
@@ -141,4 +140,12 @@ pub async fn revoke(
 
 pub async fn designation(db: &Db, id: Uuid) -> Result<Option<designation::Model>> {
     Ok(designation::by_id(&db.read, id).await?)
+}
+
+/// Rule 4's top designation of one teacher on `d`: of those in force (rule 2), the highest
+/// level, then the highest kind. The counts choose the same in SQL (`store::counts`).
+pub fn top_in_force(rows: Vec<designation::Model>, d: NaiveDate) -> Option<designation::Model> {
+    rows.into_iter()
+        .filter(|x| rules::designation_in_force_on(x.awarded_on, x.expires_on, x.revoked_on, d))
+        .max_by_key(|x| (x.level, x.kind))
 }

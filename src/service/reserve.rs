@@ -1,14 +1,14 @@
 //! Reserve pools (后备库): entering and leaving them.
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::{commit_recorded, found, require};
 use crate::domain::{Actor, Permission, ReservePool};
 use crate::error::{Error, Result};
-use crate::store::{Db, reserve_entry, teacher};
+use crate::store::{self, Db, reserve_entry, teacher};
 
 pub async fn enter(
     db: &Db,
@@ -20,7 +20,7 @@ pub async fn enter(
     require(actor, Permission::WriteRegistry)?;
     let tx = db.begin().await?;
     let teacher = found(
-        teacher::Entity::find_by_id(teacher_id).one(&tx).await?,
+        store::by_id::<teacher::Entity>(&tx, teacher_id).await?,
         "teacher",
     )?;
     if let Some(left) = teacher.left_on
@@ -72,7 +72,7 @@ pub async fn leave(
     require(actor, Permission::WriteRegistry)?;
     let tx = db.begin().await?;
     let before = found(
-        reserve_entry::Entity::find_by_id(id).one(&tx).await?,
+        store::by_id::<reserve_entry::Entity>(&tx, id).await?,
         "reserve entry",
     )?;
     if let Some(left) = before.left_on {

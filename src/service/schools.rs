@@ -1,8 +1,8 @@
 //! Schools and their enrollments.
 
 use chrono::Utc;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+use sea_orm::{ActiveModelTrait, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -10,7 +10,7 @@ use super::{commit_recorded, found, require};
 use crate::domain::{Actor, Area, Label, Permission, Stage};
 use crate::error::{Error, Result};
 use crate::store::page::{Page, PageRequest};
-use crate::store::{Db, enrollment, school};
+use crate::store::{self, Db, enrollment, school};
 
 /// A school to register.
 #[derive(Debug, Clone)]
@@ -102,7 +102,7 @@ pub async fn set_enrollment(
     }
     let tx = db.begin().await?;
     let school = found(
-        school::Entity::find_by_id(input.school_id).one(&tx).await?,
+        store::by_id::<school::Entity>(&tx, input.school_id).await?,
         "school",
     )?;
     if !teaches(&school, input.stage) {
@@ -112,25 +112,13 @@ pub async fn set_enrollment(
         ));
     }
     let before = enrollment::find(&tx, school.id, input.school_year, input.stage.code()).await?;
-    // An upsert, so two HR clerks entering the same figure at once cannot collide.
-    enrollment::Entity::insert(enrollment::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        school_id: Set(school.id),
-        school_year: Set(input.school_year),
-        stage: Set(input.stage.code().to_owned()),
-        students: Set(input.students),
-        updated_at: Set(Utc::now()),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            enrollment::Column::SchoolId,
-            enrollment::Column::SchoolYear,
-            enrollment::Column::Stage,
-        ])
-        .update_columns([enrollment::Column::Students, enrollment::Column::UpdatedAt])
-        .to_owned(),
+    enrollment::upsert(
+        &tx,
+        school.id,
+        input.school_year,
+        input.stage.code(),
+        input.students,
     )
-    .exec(&tx)
     .await?;
     let model = found(
         enrollment::find(&tx, school.id, input.school_year, input.stage.code()).await?,
@@ -151,20 +139,24 @@ pub async fn set_enrollment(
     Ok(model)
 }
 
-pub async fn school(db: &Db, id: Uuid) -> Result<Option<school::Model>> {
-    Ok(school::Entity::find_by_id(id).one(&db.read).await?)
+pub async fn school(db: &Db, actor: &Actor, id: Uuid) -> Result<Option<school::Model>> {
+    require(actor, Permission::ReadRegistry)?;
+    Ok(store::by_id::<school::Entity>(&db.read, id).await?)
 }
 
-pub async fn schools(db: &Db, req: PageRequest) -> Result<Page<school::Model>> {
+pub async fn schools(db: &Db, actor: &Actor, req: PageRequest) -> Result<Page<school::Model>> {
+    require(actor, Permission::ReadRegistry)?;
     Ok(school::page(&db.read, req).await?)
 }
 
-pub async fn school_count(db: &Db) -> Result<u64> {
+pub async fn school_count(db: &Db, actor: &Actor) -> Result<u64> {
+    require(actor, Permission::ReadRegistry)?;
     Ok(school::count(&db.read).await?)
 }
 
 /// The subject reference list, in its order.
-pub async fn subjects(db: &Db) -> Result<Vec<String>> {
+pub async fn subjects(db: &Db, actor: &Actor) -> Result<Vec<String>> {
+    require(actor, Permission::ReadRegistry)?;
     Ok(crate::store::subject::all(&db.read)
         .await?
         .into_iter()

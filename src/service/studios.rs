@@ -6,7 +6,7 @@
 //! one transaction at a time per studio, on PostgreSQL as on SQLite.
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -20,7 +20,7 @@ use crate::domain::{
 use crate::error::{Error, Result};
 use crate::store::page::{Page, PageRequest};
 use crate::store::{
-    Db, mentoring_activity, mentoring_pair, school, studio, studio_assessment, studio_member,
+    self, Db, mentoring_activity, mentoring_pair, school, studio, studio_assessment, studio_member,
     teacher,
 };
 
@@ -68,7 +68,7 @@ async fn employed_teacher(
     on: NaiveDate,
     role: &str,
 ) -> Result<teacher::Model> {
-    let t = found(teacher::Entity::find_by_id(id).one(db).await?, "teacher")?;
+    let t = found(store::by_id::<teacher::Entity>(db, id).await?, "teacher")?;
     if employed_on(t.hired_on, t.left_on, on) {
         Ok(t)
     } else {
@@ -161,7 +161,7 @@ pub async fn create_studio(db: &Db, actor: &Actor, input: NewStudio) -> Result<s
     }
     let tx = db.begin().await?;
     found(
-        school::Entity::find_by_id(input.school_id).one(&tx).await?,
+        store::by_id::<school::Entity>(&tx, input.school_id).await?,
         "school",
     )?;
     check_subject(&tx, "subject", &input.subject).await?;
@@ -174,9 +174,7 @@ pub async fn create_studio(db: &Db, actor: &Actor, input: NewStudio) -> Result<s
     let host = match input.established_on {
         Some(on) => employed_teacher(&tx, input.host_teacher_id, on, "host").await?,
         None => found(
-            teacher::Entity::find_by_id(input.host_teacher_id)
-                .one(&tx)
-                .await?,
+            store::by_id::<teacher::Entity>(&tx, input.host_teacher_id).await?,
             "teacher",
         )?,
     };
@@ -335,7 +333,7 @@ pub async fn change_host(
         )));
     }
     let new_host = found(
-        teacher::Entity::find_by_id(teacher_id).one(&tx).await?,
+        store::by_id::<teacher::Entity>(&tx, teacher_id).await?,
         "teacher",
     )?;
     if !employed_on(new_host.hired_on, new_host.left_on, on) {
@@ -513,9 +511,7 @@ pub async fn remove_member(
     let tx = db.begin().await?;
     let member = found_for_running(
         actor,
-        studio_member::Entity::find_by_id(member_id)
-            .one(&tx)
-            .await?,
+        store::by_id::<studio_member::Entity>(&tx, member_id).await?,
         "studio member",
     )?;
     let s = lock_for_running(&tx, actor, member.studio_id, left_on).await?;
@@ -746,7 +742,7 @@ pub fn may_read(actor: &Actor, s: &studio::Model) -> Result<bool> {
 }
 
 pub async fn studio(db: &Db, actor: &Actor, id: Uuid) -> Result<Option<studio::Model>> {
-    let Some(s) = studio::Entity::find_by_id(id).one(&db.read).await? else {
+    let Some(s) = store::by_id::<studio::Entity>(&db.read, id).await? else {
         return Ok(None);
     };
     // Another's studio reads as null, like a missing one: a host cannot probe which ids exist.

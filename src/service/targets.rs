@@ -20,8 +20,10 @@ pub struct NewTarget {
     pub metric: TargetMetric,
     pub goal: Option<i32>,
     pub per_member: Option<i32>,
-    pub min_level: Level,
-    pub kinds: Vec<DesignationKind>,
+    /// `None`: the metric's default (`TargetMetric::default_min_level`).
+    pub min_level: Option<Level>,
+    /// `None`: the whole key-teacher family.
+    pub kinds: Option<Vec<DesignationKind>>,
     pub baseline_on: NaiveDate,
     pub deadline: NaiveDate,
 }
@@ -139,7 +141,11 @@ pub async fn create_target(db: &Db, actor: &Actor, input: NewTarget) -> Result<t
     let code = parse_code(&input.code)?;
     check_shape(input.metric, input.goal, input.per_member)?;
     check_dates(input.baseline_on, input.deadline)?;
-    check_kinds(&input.kinds)?;
+    let min_level = input
+        .min_level
+        .unwrap_or_else(|| input.metric.default_min_level());
+    let kinds = input.kinds.unwrap_or_else(|| DesignationKind::ALL.to_vec());
+    check_kinds(&kinds)?;
     let tx = db.begin().await?;
     if target::by_code(&tx, &code).await?.is_some() {
         return Err(Error::Conflict(format!("a target with code {code} exists")));
@@ -152,8 +158,8 @@ pub async fn create_target(db: &Db, actor: &Actor, input: NewTarget) -> Result<t
         metric: Set(input.metric.code().to_owned()),
         goal: Set(input.goal),
         per_member: Set(input.per_member),
-        min_level: Set(input.min_level.rank()),
-        kinds: Set(encode_kinds(&input.kinds)),
+        min_level: Set(min_level.rank()),
+        kinds: Set(encode_kinds(&kinds)),
         baseline_on: Set(input.baseline_on),
         deadline: Set(input.deadline),
         retired_on: Set(None),

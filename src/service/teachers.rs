@@ -1,7 +1,7 @@
 //! Registering teachers, correcting their records and recording departures.
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -14,7 +14,7 @@ use crate::domain::{
 use crate::error::{Error, FieldContext, Result};
 use crate::store::page::{Page, PageRequest};
 use crate::store::teacher::TeacherFilter;
-use crate::store::{Db, school, subject, teacher};
+use crate::store::{self, Db, school, subject, teacher};
 
 /// A teacher to register.
 #[derive(Debug, Clone)]
@@ -104,7 +104,7 @@ async fn school_teaching(
     stage: Stage,
 ) -> Result<school::Model> {
     let school = found(
-        school::Entity::find_by_id(school_id).one(db).await?,
+        store::by_id::<school::Entity>(db, school_id).await?,
         "school",
     )?;
     if teaches(&school, stage) {
@@ -185,7 +185,7 @@ pub async fn update_teacher(
 ) -> Result<teacher::Model> {
     require(actor, Permission::WriteRegistry)?;
     let tx = db.begin().await?;
-    let before = found(teacher::Entity::find_by_id(id).one(&tx).await?, "teacher")?;
+    let before = found(store::by_id::<teacher::Entity>(&tx, id).await?, "teacher")?;
     let stage = match patch.stage {
         Some(s) => s,
         None => Stage::from_code(&before.stage).map_err(|e| Error::invalid("stage", e))?,
@@ -324,7 +324,7 @@ pub async fn record_departure(
     require(actor, Permission::WriteRegistry)?;
     let tx = db.begin().await?;
     let before = found(
-        teacher::Entity::find_by_id(teacher_id).one(&tx).await?,
+        store::by_id::<teacher::Entity>(&tx, teacher_id).await?,
         "teacher",
     )?;
     if let Some(left) = before.left_on {
@@ -360,19 +360,43 @@ pub async fn record_departure(
     Ok(after)
 }
 
-pub async fn teacher(db: &Db, id: Uuid) -> Result<Option<teacher::Model>> {
-    Ok(teacher::Entity::find_by_id(id).one(&db.read).await?)
+/// The teacher's birth date as the actor may see it: only roles that may read personal data
+/// (ADMIN, HR) see it, since it is personal and would also undo the ID number's masking.
+pub fn birth_date_shown(actor: &Actor, t: &teacher::Model) -> Option<NaiveDate> {
+    t.birth_date
+        .filter(|_| actor.can(Permission::ReadPersonalData))
+}
+
+/// The teacher's ID number as the actor may see it: whole for roles that may read personal
+/// data, masked (first 6 and last 4 characters kept) for the others.
+pub fn id_number_shown(actor: &Actor, t: &teacher::Model) -> Option<String> {
+    let full = actor.can(Permission::ReadPersonalData);
+    t.id_number.as_deref().map(|n| {
+        if full {
+            n.to_owned()
+        } else {
+            crate::domain::id_number::mask(n)
+        }
+    })
+}
+
+pub async fn teacher(db: &Db, actor: &Actor, id: Uuid) -> Result<Option<teacher::Model>> {
+    require(actor, Permission::ReadRegistry)?;
+    Ok(store::by_id::<teacher::Entity>(&db.read, id).await?)
 }
 
 pub async fn teachers(
     db: &Db,
+    actor: &Actor,
     filter: &TeacherFilter,
     req: PageRequest,
 ) -> Result<Page<teacher::Model>> {
+    require(actor, Permission::ReadRegistry)?;
     Ok(teacher::page(&db.read, filter, req).await?)
 }
 
-pub async fn teacher_count(db: &Db, filter: &TeacherFilter) -> Result<u64> {
+pub async fn teacher_count(db: &Db, actor: &Actor, filter: &TeacherFilter) -> Result<u64> {
+    require(actor, Permission::ReadRegistry)?;
     Ok(teacher::count(&db.read, filter).await?)
 }
 

@@ -69,3 +69,21 @@ pub async fn by_teachers(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<
         .all(db)
         .await
 }
+
+/// The teacher's designation of this kind and level awarded on this day, if recorded (an
+/// award is recorded once).
+pub async fn same_award(
+    db: &impl ConnectionTrait,
+    teacher_id: Uuid,
+    kind: i16,
+    level: i16,
+    awarded_on: chrono::NaiveDate,
+) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::TeacherId.eq(teacher_id))
+        .filter(Column::Kind.eq(kind))
+        .filter(Column::Level.eq(level))
+        .filter(Column::AwardedOn.eq(awarded_on))
+        .one(db)
+        .await
+}

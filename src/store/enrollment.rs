@@ -43,3 +43,32 @@ pub async fn by_schools(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<M
         .all(db)
         .await
 }
+
+/// Sets a school's students for a year and stage: an upsert, so two HR clerks entering the
+/// same figure at once cannot collide.
+pub async fn upsert(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    school_year: i32,
+    stage: &str,
+    students: i32,
+) -> Result<(), DbErr> {
+    use sea_orm::Set;
+    use sea_orm::sea_query::OnConflict;
+    Entity::insert(ActiveModel {
+        id: Set(Uuid::now_v7()),
+        school_id: Set(school_id),
+        school_year: Set(school_year),
+        stage: Set(stage.to_owned()),
+        students: Set(students),
+        updated_at: Set(chrono::Utc::now()),
+    })
+    .on_conflict(
+        OnConflict::columns([Column::SchoolId, Column::SchoolYear, Column::Stage])
+            .update_columns([Column::Students, Column::UpdatedAt])
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    Ok(())
+}

@@ -158,3 +158,15 @@ fn sqlite_url(url: &str) -> String {
         format!("sqlite://{url}")
     }
 }
+
+/// A row by its id (every table's key is a UUID v7).
+pub async fn by_id<E>(
+    db: &impl sea_orm::ConnectionTrait,
+    id: uuid::Uuid,
+) -> Result<Option<E::Model>, DbErr>
+where
+    E: sea_orm::EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<uuid::Uuid>,
+{
+    E::find_by_id(id).one(db).await
+}

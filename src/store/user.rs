@@ -56,3 +56,19 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
 pub async fn any_exists(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
     Ok(Entity::find().one(db).await?.is_some())
 }
+
+/// Adds one to the user's failed logins, in the database (so concurrent failures all count).
+pub async fn add_failed_login(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(
+            Column::FailedLogins,
+            sea_orm::sea_query::ExprTrait::add(
+                sea_orm::sea_query::Expr::col(Column::FailedLogins),
+                1,
+            ),
+        )
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
