@@ -11,12 +11,12 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Se
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{commit_recorded, require};
 use crate::domain::{
     ActivityKind, Actor, AssessmentResult, DesignationKind, Education, Gender, Level, MemberRole,
     PairStatus, Permission, ReservePool, Stage, StudioStatus,
 };
 use crate::error::Result;
+use crate::service::{commit_recorded, require};
 use crate::store::{
     Db, designation, enrollment, mentoring_activity, mentoring_pair, reserve_entry, school, studio,
     studio_assessment, studio_member, target, teacher,
