@@ -6,14 +6,17 @@
 //! by construction, and written in bulk in one transaction.
 
 mod rng;
+mod schools;
+mod targets;
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use sea_orm::prelude::DateTimeUtc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait, Set};
 use serde_json::json;
 use uuid::Uuid;
 
 use self::rng::Rng;
+use self::schools::SCHOOLS;
 use crate::domain::{
     ActivityKind, Actor, AssessmentResult, DesignationKind, Education, Gender, Level, MemberRole,
     PairStatus, Permission, ReservePool, Stage, StudioStatus,
@@ -21,8 +24,8 @@ use crate::domain::{
 use crate::error::Result;
 use crate::service::{commit_recorded, require};
 use crate::store::{
-    Db, designation, enrollment, mentoring_activity, mentoring_pair, reserve_entry, school, studio,
-    studio_assessment, studio_member, target, teacher,
+    Db, designation, mentoring_activity, mentoring_pair, reserve_entry, school, studio,
+    studio_assessment, studio_member, teacher,
 };
 
 /// What the demo wrote.
@@ -48,36 +51,6 @@ const DEMO_TODAY: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 30) {
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
-
-/// Schools of the plan (section 二(四)(五)) and of the county's townships; fictional figures.
-/// (name, township, urban, primary students 2025, junior students 2025)
-const SCHOOLS: &[(&str, &str, bool, i32, i32)] = &[
-    ("石城一小城北校区", "琴江镇", true, 2100, 0),
-    ("东城中小学", "琴江镇", true, 1800, 900),
-    ("琴江中心小学", "琴江镇", true, 2600, 0),
-    ("城南中小学", "琴江镇", true, 1500, 800),
-    ("温坊初中", "琴江镇", true, 0, 1700),
-    ("石城县第一小学", "琴江镇", true, 2900, 0),
-    ("新前江小学", "琴江镇", true, 1200, 0),
-    ("梅福九年一贯制学校", "琴江镇", true, 900, 500),
-    ("石城中学", "琴江镇", true, 0, 2600),
-    ("赣源中学", "琴江镇", true, 0, 1900),
-    ("赣江源中小学", "横江镇", false, 700, 400),
-    ("横江中心小学", "横江镇", false, 1300, 0),
-    ("横江中学", "横江镇", false, 0, 1100),
-    ("小松中心小学", "小松镇", false, 1400, 0),
-    ("小松中学", "小松镇", false, 0, 900),
-    ("高田中心小学", "高田镇", false, 1500, 0),
-    ("高田中学", "高田镇", false, 0, 1000),
-    ("屏山中心小学", "屏山镇", false, 1200, 0),
-    ("屏山中学", "屏山镇", false, 0, 800),
-    ("木兰中心小学", "木兰乡", false, 800, 0),
-    ("丰山中心小学", "丰山乡", false, 900, 0),
-    ("大由中心小学", "大由乡", false, 700, 0),
-    ("龙岗中心小学", "龙岗乡", false, 1000, 0),
-    ("珠坑中心小学", "珠坑乡", false, 800, 0),
-    ("岩岭中心小学", "岩岭乡", false, 1100, 0),
-];
 
 const SURNAMES: &[&str] = &[
     "陈", "李", "黄", "赖", "温", "刘", "王", "张", "曾", "许", "罗", "吴", "邓", "钟", "谢", "廖",
@@ -193,44 +166,11 @@ pub async fn fill(db: &Db, actor: &Actor, teachers_wanted: usize) -> Result<Opti
     let now = Utc::now();
     let mut summary = DemoSummary::default();
 
-    // Schools and enrollments (school years 2022–2025; towns grow, villages shrink).
-    let mut school_ids = Vec::new();
-    let mut schools = Vec::new();
-    let mut enrollments = Vec::new();
-    for (name, township, urban, primary, junior) in SCHOOLS {
-        let id = Uuid::now_v7();
-        school_ids.push(id);
-        schools.push(school::ActiveModel {
-            id: Set(id),
-            name: Set((*name).to_owned()),
-            township: Set((*township).to_owned()),
-            area: Set(if *urban { "URBAN" } else { "RURAL" }.to_owned()),
-            has_primary: Set(*primary > 0),
-            has_junior: Set(*junior > 0),
-            created_at: Set(now),
-        });
-        for year in 2022..=2025 {
-            let drift = 2025 - year;
-            for (stage, students) in [(Stage::Primary, *primary), (Stage::Junior, *junior)] {
-                if students == 0 {
-                    continue;
-                }
-                let factor = if *urban {
-                    100 - 3 * drift
-                } else {
-                    100 + 4 * drift
-                };
-                enrollments.push(enrollment::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    school_id: Set(id),
-                    school_year: Set(year),
-                    stage: Set(stage.code().to_owned()),
-                    students: Set(students * factor / 100),
-                    updated_at: Set(now),
-                });
-            }
-        }
-    }
+    let schools::SchoolRows {
+        ids: school_ids,
+        schools,
+        enrollments,
+    } = schools::make_schools(now);
     summary.schools = schools.len();
     insert_chunks(&tx, schools).await?;
     insert_chunks(&tx, enrollments).await?;
@@ -262,53 +202,7 @@ pub async fn fill(db: &Db, actor: &Actor, teachers_wanted: usize) -> Result<Opti
     insert_chunks(&tx, activities).await?;
     insert_chunks(&tx, assessments).await?;
 
-    // A 2026–2028 plan beside the 2023 one, as leadership would add it.
-    for (code, title, metric, goal, per_member) in [
-        (
-            "STUDIOS_2028",
-            "到2028年，建成15个名师工作室",
-            "STUDIOS",
-            Some(15),
-            None,
-        ),
-        (
-            "KEY_TEACHERS_2028",
-            "到2028年，县级（含）以上学科带头人和骨干教师达到520名",
-            "KEY_TEACHERS",
-            Some(520),
-            None,
-        ),
-        (
-            "MENTORING_2028",
-            "每个工作室成员结对培养3名青年教师",
-            "MENTEES_PER_MEMBER",
-            None,
-            Some(3),
-        ),
-    ] {
-        target::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            code: Set(code.to_owned()),
-            title: Set(title.to_owned()),
-            metric: Set(metric.to_owned()),
-            goal: Set(goal),
-            per_member: Set(per_member),
-            min_level: Set(if per_member.is_some() {
-                Level::School
-            } else {
-                Level::County
-            }
-            .rank()),
-            kinds: Set("KEY_TEACHER,SUBJECT_LEADER,MASTER_TEACHER".to_owned()),
-            baseline_on: Set(date(2026, 1, 1)),
-            deadline: Set(date(2028, 12, 31)),
-            retired_on: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&tx)
-        .await?;
-    }
+    targets::add_plan_2028(&tx, now).await?;
     commit_recorded(
         tx,
         actor,
