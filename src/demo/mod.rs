@@ -8,6 +8,7 @@
 mod rng;
 mod schools;
 mod targets;
+mod teachers;
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use sea_orm::prelude::DateTimeUtc;
@@ -16,16 +17,16 @@ use serde_json::json;
 use uuid::Uuid;
 
 use self::rng::Rng;
-use self::schools::SCHOOLS;
+use self::teachers::Person;
 use crate::domain::{
-    ActivityKind, Actor, AssessmentResult, DesignationKind, Education, Gender, Level, MemberRole,
-    PairStatus, Permission, ReservePool, Stage, StudioStatus,
+    ActivityKind, Actor, AssessmentResult, DesignationKind, Level, MemberRole, PairStatus,
+    Permission, ReservePool, StudioStatus,
 };
 use crate::error::Result;
 use crate::service::{commit_recorded, require};
 use crate::store::{
     Db, designation, mentoring_activity, mentoring_pair, reserve_entry, school, studio,
-    studio_assessment, studio_member, teacher,
+    studio_assessment, studio_member,
 };
 
 /// What the demo wrote.
@@ -52,61 +53,6 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-const SURNAMES: &[&str] = &[
-    "陈", "李", "黄", "赖", "温", "刘", "王", "张", "曾", "许", "罗", "吴", "邓", "钟", "谢", "廖",
-    "朱", "杨", "周", "熊", "何", "邱", "郭", "胡", "肖", "孙", "徐", "宋",
-];
-const GIVEN: &[&str] = &[
-    "敏", "丽", "华", "芳", "静", "婷", "燕", "霞", "军", "伟", "强", "磊", "洋", "勇", "艳", "娟",
-    "玲", "萍", "红", "明", "辉", "鹏", "斌", "琳", "欣", "怡", "晨", "宇", "涛", "佳", "颖", "慧",
-];
-
-const PRIMARY_SUBJECTS: &[(&str, u64)] = &[
-    ("语文", 30),
-    ("数学", 25),
-    ("英语", 9),
-    ("科学", 6),
-    ("道德与法治", 5),
-    ("音乐", 5),
-    ("美术", 4),
-    ("体育与健康", 7),
-    ("信息科技", 3),
-    ("综合实践活动", 2),
-    ("心理健康", 2),
-    ("劳动", 1),
-    ("特殊教育", 1),
-];
-const JUNIOR_SUBJECTS: &[(&str, u64)] = &[
-    ("语文", 15),
-    ("数学", 15),
-    ("英语", 14),
-    ("物理", 8),
-    ("化学", 6),
-    ("生物", 6),
-    ("历史", 6),
-    ("地理", 6),
-    ("道德与法治", 7),
-    ("音乐", 4),
-    ("美术", 3),
-    ("体育与健康", 7),
-    ("信息科技", 3),
-];
-
-/// A valid resident ID number for 石城县 (region 360735) with its GB 11643 check character.
-fn id_number(birth: NaiveDate, seq: u32, female: bool) -> String {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    // The 17th digit is odd for men, even for women; 500 of each per birth date.
-    let seq = (seq % 500) * 2 + u32::from(!female);
-    let body = format!("360735{}{:03}", birth.format("%Y%m%d"), seq % 1000);
-    let sum: u32 = body
-        .chars()
-        .zip(W)
-        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-        .sum();
-    format!("{body}{}", C[(sum % 11) as usize])
-}
-
 /// A designation batch: year, kind, level, how many, term in years, title.
 struct Batch(
     i32,
@@ -125,21 +71,6 @@ struct PlannedStudio(
     Option<NaiveDate>,
     Option<i32>,
 );
-
-struct Person {
-    id: Uuid,
-    school: usize,
-    stage: Stage,
-    hired_on: NaiveDate,
-    left_on: Option<NaiveDate>,
-    experience_rank: u64,
-}
-
-impl Person {
-    fn employed_on(&self, d: NaiveDate) -> bool {
-        self.hired_on <= d && self.left_on.is_none_or(|l| d < l)
-    }
-}
 
 async fn insert_chunks<E, A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<()>
 where
@@ -175,7 +106,7 @@ pub async fn fill(db: &Db, actor: &Actor, teachers_wanted: usize) -> Result<Opti
     insert_chunks(&tx, schools).await?;
     insert_chunks(&tx, enrollments).await?;
 
-    let (people, teachers) = make_teachers(&mut rng, &school_ids, teachers_wanted, now);
+    let (people, teachers) = teachers::make_teachers(&mut rng, &school_ids, teachers_wanted, now);
     summary.teachers = teachers.len();
     insert_chunks(&tx, teachers).await?;
 
@@ -214,117 +145,6 @@ pub async fn fill(db: &Db, actor: &Actor, teachers_wanted: usize) -> Result<Opti
     )
     .await?;
     Ok(Some(summary))
-}
-
-/// Teachers spread over the units in proportion to their students.
-fn make_teachers(
-    rng: &mut Rng,
-    school_ids: &[Uuid],
-    teachers_wanted: usize,
-    now: DateTimeUtc,
-) -> (Vec<Person>, Vec<teacher::ActiveModel>) {
-    let units: Vec<(usize, Stage, i32)> = SCHOOLS
-        .iter()
-        .enumerate()
-        .flat_map(|(i, (_, _, _, p, j))| [(i, Stage::Primary, *p), (i, Stage::Junior, *j)])
-        .filter(|(_, _, n)| *n > 0)
-        .collect();
-    let total_students: i64 = units.iter().map(|(_, _, n)| i64::from(*n)).sum();
-    let mut people: Vec<Person> = Vec::new();
-    let mut teachers = Vec::new();
-    // The demo's present is fixed, so the same county comes out whenever it is generated.
-    let today = DEMO_TODAY;
-    let mut born_on: std::collections::HashMap<(NaiveDate, bool), u32> = Default::default();
-    for (school, stage, students) in &units {
-        let share = (teachers_wanted as i64 * i64::from(*students) / total_students).max(3);
-        for _ in 0..share {
-            let n = people.len() as u32 + 1;
-            let female = rng.chance(if *stage == Stage::Primary { 72 } else { 55 });
-            let birth = rng.day_between(date(1964, 1, 1), date(2001, 12, 31));
-            let hired_on = (birth + Duration::days(365 * 22 + rng.below(1500) as i64))
-                .with_day(1)
-                .unwrap_or(birth)
-                .with_month(9)
-                .unwrap_or(birth)
-                .min(date(2026, 9, 1));
-            // Retirement at about 55 (women) or 60 (men), and some transfers out.
-            let retire_at = birth + Duration::days(365 * if female { 55 } else { 60 } + 30);
-            let left_on = if retire_at <= today {
-                Some(retire_at.max(hired_on + Duration::days(30)))
-            } else if rng.chance(5) {
-                Some(
-                    rng.day_between(date(2023, 2, 1), date(2026, 9, 1))
-                        .max(hired_on + Duration::days(30)),
-                )
-            } else {
-                None
-            };
-            let subjects = if *stage == Stage::Primary {
-                PRIMARY_SUBJECTS
-            } else {
-                JUNIOR_SUBJECTS
-            };
-            let education = match (*stage, rng.below(100)) {
-                (Stage::Primary, 0..=4) => Education::Secondary,
-                (Stage::Primary, 5..=34) => Education::Associate,
-                (Stage::Primary, 35..=94) => Education::Bachelor,
-                (Stage::Junior, 0..=9) => Education::Associate,
-                (Stage::Junior, 10..=89) => Education::Bachelor,
-                _ => Education::Master,
-            };
-            let id = Uuid::now_v7();
-            let name = format!(
-                "{}{}{}",
-                rng.pick(SURNAMES),
-                rng.pick(GIVEN),
-                if rng.chance(60) { *rng.pick(GIVEN) } else { "" }
-            );
-            teachers.push(teacher::ActiveModel {
-                id: Set(id),
-                staff_no: Set(format!("SC{:05}", n)),
-                name: Set(name),
-                gender: Set(if female { Gender::Female } else { Gender::Male }
-                    .code()
-                    .to_owned()),
-                birth_date: Set(Some(birth)),
-                id_number: Set(Some(id_number(
-                    birth,
-                    {
-                        // A running sequence per birth date and sex keeps ID numbers unique.
-                        let seq = born_on.entry((birth, female)).or_insert(0);
-                        *seq += 1;
-                        *seq
-                    },
-                    female,
-                ))),
-                school_id: Set(school_ids[*school]),
-                stage: Set(stage.code().to_owned()),
-                subject: Set((*rng.weighted(subjects)).to_owned()),
-                education: Set(education.rank()),
-                hired_on: Set(Some(hired_on)),
-                left_on: Set(left_on),
-                leave_reason: Set(left_on.map(|l| {
-                    if retire_at <= l {
-                        "退休"
-                    } else {
-                        "调出县外"
-                    }
-                    .to_owned()
-                })),
-                created_at: Set(now),
-                updated_at: Set(now),
-            });
-            people.push(Person {
-                id,
-                school: *school,
-                stage: *stage,
-                hired_on,
-                left_on,
-                experience_rank: rng.below(1000),
-            });
-        }
-    }
-    (people, teachers)
 }
 
 /// Yearly county key-teacher batches (three-year terms), subject leaders, master teachers,
@@ -884,20 +704,5 @@ fn make_studios(
         pairs,
         activities,
         assessments,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::IdNumber;
-
-    #[test]
-    fn generated_id_numbers_pass_the_checksum_and_carry_the_birth_date() {
-        let birth = date(1985, 3, 15);
-        for seq in [1, 2, 999, 1234] {
-            let id = IdNumber::parse(&id_number(birth, seq, seq % 2 == 0)).unwrap();
-            assert_eq!(id.birth_date(), Some(birth));
-        }
     }
 }
