@@ -5,6 +5,8 @@
 //! registry is left alone), and fast: the rows are generated here, obeying the domain's rules
 //! by construction, and written in bulk in one transaction.
 
+mod designations;
+mod reserve;
 mod rng;
 mod schools;
 mod targets;
@@ -19,14 +21,12 @@ use uuid::Uuid;
 use self::rng::Rng;
 use self::teachers::Person;
 use crate::domain::{
-    ActivityKind, Actor, AssessmentResult, DesignationKind, Level, MemberRole, PairStatus,
-    Permission, ReservePool, StudioStatus,
+    ActivityKind, Actor, AssessmentResult, Level, MemberRole, PairStatus, Permission, StudioStatus,
 };
 use crate::error::Result;
 use crate::service::{commit_recorded, require};
 use crate::store::{
-    Db, designation, mentoring_activity, mentoring_pair, reserve_entry, school, studio,
-    studio_assessment, studio_member,
+    Db, mentoring_activity, mentoring_pair, school, studio, studio_assessment, studio_member,
 };
 
 /// What the demo wrote.
@@ -52,16 +52,6 @@ const DEMO_TODAY: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 30) {
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
-
-/// A designation batch: year, kind, level, how many, term in years, title.
-struct Batch(
-    i32,
-    DesignationKind,
-    Level,
-    usize,
-    Option<i64>,
-    &'static str,
-);
 
 /// A studio of the demo: name, subject, level, establishment day, per-member capacity.
 struct PlannedStudio(
@@ -110,11 +100,11 @@ pub async fn fill(db: &Db, actor: &Actor, teachers_wanted: usize) -> Result<Opti
     summary.teachers = teachers.len();
     insert_chunks(&tx, teachers).await?;
 
-    let (designations, holders) = make_designations(&mut rng, &people, now);
+    let (designations, holders) = designations::make_designations(&mut rng, &people, now);
     summary.designations = designations.len();
     insert_chunks(&tx, designations).await?;
 
-    let entries = make_reserve_entries(&mut rng, &people, &holders, now);
+    let entries = reserve::make_reserve_entries(&mut rng, &people, &holders, now);
     insert_chunks(&tx, entries).await?;
 
     let StudioRows {
@@ -145,283 +135,6 @@ pub async fn fill(db: &Db, actor: &Actor, teachers_wanted: usize) -> Result<Opti
     )
     .await?;
     Ok(Some(summary))
-}
-
-/// Yearly county key-teacher batches (three-year terms), subject leaders, master teachers,
-/// and the municipal, provincial and national titles above them. Returns the rows and the
-/// people holding a county-or-above title.
-fn make_designations(
-    rng: &mut Rng,
-    people: &[Person],
-    now: DateTimeUtc,
-) -> (Vec<designation::ActiveModel>, Vec<usize>) {
-    let scale = |n: usize| n * people.len() / 3000;
-    let batches: Vec<Batch> = vec![
-        Batch(
-            2019,
-            DesignationKind::KeyTeacher,
-            Level::County,
-            scale(80),
-            Some(3),
-            "县级骨干教师",
-        ),
-        Batch(
-            2020,
-            DesignationKind::KeyTeacher,
-            Level::County,
-            scale(85),
-            Some(3),
-            "县级骨干教师",
-        ),
-        Batch(
-            2021,
-            DesignationKind::KeyTeacher,
-            Level::County,
-            scale(90),
-            Some(3),
-            "县级骨干教师",
-        ),
-        Batch(
-            2022,
-            DesignationKind::KeyTeacher,
-            Level::County,
-            scale(95),
-            Some(3),
-            "县级骨干教师",
-        ),
-        Batch(
-            2023,
-            DesignationKind::KeyTeacher,
-            Level::County,
-            scale(140),
-            Some(3),
-            "县级骨干教师",
-        ),
-        Batch(
-            2024,
-            DesignationKind::KeyTeacher,
-            Level::County,
-            scale(150),
-            Some(3),
-            "县级骨干教师",
-        ),
-        Batch(
-            2025,
-            DesignationKind::KeyTeacher,
-            Level::County,
-            scale(150),
-            Some(3),
-            "县级骨干教师",
-        ),
-        Batch(
-            2026,
-            DesignationKind::KeyTeacher,
-            Level::County,
-            scale(165),
-            Some(3),
-            "县级骨干教师",
-        ),
-        Batch(
-            2021,
-            DesignationKind::SubjectLeader,
-            Level::County,
-            scale(40),
-            Some(5),
-            "县级学科带头人",
-        ),
-        Batch(
-            2024,
-            DesignationKind::SubjectLeader,
-            Level::County,
-            scale(45),
-            Some(5),
-            "县级学科带头人",
-        ),
-        Batch(
-            2022,
-            DesignationKind::MasterTeacher,
-            Level::County,
-            scale(12),
-            None,
-            "石城名师",
-        ),
-        Batch(
-            2025,
-            DesignationKind::MasterTeacher,
-            Level::County,
-            scale(12),
-            None,
-            "石城名师",
-        ),
-        Batch(
-            2020,
-            DesignationKind::KeyTeacher,
-            Level::Municipal,
-            scale(25),
-            Some(5),
-            "赣州市骨干教师",
-        ),
-        Batch(
-            2023,
-            DesignationKind::KeyTeacher,
-            Level::Municipal,
-            scale(28),
-            Some(5),
-            "赣州市骨干教师",
-        ),
-        Batch(
-            2023,
-            DesignationKind::SubjectLeader,
-            Level::Municipal,
-            scale(10),
-            Some(5),
-            "赣州市学科带头人",
-        ),
-        Batch(
-            2024,
-            DesignationKind::KeyTeacher,
-            Level::Provincial,
-            scale(8),
-            Some(5),
-            "江西省骨干教师",
-        ),
-        Batch(
-            2022,
-            DesignationKind::SubjectLeader,
-            Level::Provincial,
-            scale(3),
-            Some(5),
-            "江西省学科带头人",
-        ),
-        Batch(
-            2021,
-            DesignationKind::MasterTeacher,
-            Level::National,
-            1,
-            None,
-            "全国优秀教师",
-        ),
-        Batch(
-            2024,
-            DesignationKind::KeyTeacher,
-            Level::School,
-            scale(260),
-            Some(2),
-            "校级骨干教师",
-        ),
-    ];
-    let mut designations = Vec::new();
-    let mut awarded: std::collections::HashSet<(usize, DesignationKind, Level, NaiveDate)> =
-        Default::default();
-    // Holders in award order (the studios draw their hosts from them), and both as sets and
-    // maps for lookups, so a province-sized demo stays linear.
-    let mut holders: Vec<usize> = Vec::new();
-    let mut holder_set: std::collections::HashSet<usize> = Default::default();
-    let mut in_force: std::collections::HashMap<
-        (usize, DesignationKind, Level),
-        Option<NaiveDate>,
-    > = Default::default();
-    let mut certificate = 0;
-    for Batch(year, kind, level, count, years, title) in batches {
-        let awarded_on = date(year, 9, 10);
-        // Experienced teachers are likelier: draw from those employed on the award day,
-        // favouring a higher experience rank (and earlier holders, for higher titles).
-        let mut pool: Vec<(u64, usize)> = (0..people.len())
-            .filter(|i| people[*i].employed_on(awarded_on))
-            .filter(|i| awarded_on - people[*i].hired_on > Duration::days(365 * 4))
-            // Nobody is awarded a title they already hold in force.
-            .filter(|i| {
-                !in_force
-                    .get(&(*i, kind, level))
-                    .is_some_and(|until| until.is_none_or(|u| u >= awarded_on))
-            })
-            .map(|i| {
-                let held = holder_set.contains(&i);
-                let base = people[i].experience_rank + rng.below(900);
-                (
-                    if held && level > Level::County {
-                        base + 1500
-                    } else {
-                        base
-                    },
-                    i,
-                )
-            })
-            .collect();
-        pool.sort_unstable_by(|a, b| b.cmp(a));
-        for i in pool.into_iter().map(|(_, i)| i).take(count) {
-            if !awarded.insert((i, kind, level, awarded_on)) {
-                continue;
-            }
-            certificate += 1;
-            let expires_on = years.map(|y| date(year + y as i32, 9, 9));
-            // A few titles are revoked part-way (师德 cases, fraud in an application).
-            let revoked = rng.chance(2).then(|| {
-                rng.day_between(
-                    awarded_on,
-                    expires_on
-                        .unwrap_or(date(2026, 6, 30))
-                        .min(date(2026, 6, 30)),
-                )
-            });
-            designations.push(designation::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                teacher_id: Set(people[i].id),
-                kind: Set(kind.rank()),
-                level: Set(level.rank()),
-                subject: Set(None),
-                batch: Set(Some(format!("{year}年{title}评选"))),
-                awarded_on: Set(awarded_on),
-                expires_on: Set(expires_on),
-                revoked_on: Set(revoked),
-                revoke_reason: Set(revoked.map(|_| "年度考核不合格，撤销称号".to_owned())),
-                certificate_no: Set(Some(format!("SCJY-{year}-{certificate:05}"))),
-                created_at: Set(now),
-            });
-            if level >= Level::County && holder_set.insert(i) {
-                holders.push(i);
-            }
-            in_force.insert((i, kind, level), revoked.or(expires_on));
-        }
-    }
-    (designations, holders)
-}
-
-/// Promising younger teachers in the reserve pools, some of whom have left them since.
-fn make_reserve_entries(
-    rng: &mut Rng,
-    people: &[Person],
-    holders: &[usize],
-    now: DateTimeUtc,
-) -> Vec<reserve_entry::ActiveModel> {
-    let holder_set: std::collections::HashSet<usize> = holders.iter().copied().collect();
-    let mut entries = Vec::new();
-    for (i, p) in people.iter().enumerate() {
-        let pool = if rng.chance(5) {
-            ReservePool::KeyTeacher
-        } else if rng.chance(1) {
-            ReservePool::Principal
-        } else {
-            continue;
-        };
-        let entered_on = rng.day_between(date(2023, 6, 1), date(2025, 12, 31));
-        if !p.employed_on(entered_on) || holder_set.contains(&i) {
-            continue;
-        }
-        let left_on = p.left_on.filter(|l| *l > entered_on).or_else(|| {
-            rng.chance(20)
-                .then(|| rng.day_between(entered_on, date(2026, 9, 1)))
-        });
-        entries.push(reserve_entry::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            teacher_id: Set(p.id),
-            pool: Set(pool.code().to_owned()),
-            entered_on: Set(entered_on),
-            left_on: Set(left_on),
-            created_at: Set(now),
-        });
-    }
-    entries
 }
 
 /// The rows of the studios and everything in them.
