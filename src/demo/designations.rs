@@ -31,27 +31,29 @@ struct Batch(
 // A table reads best one batch to a line; rustfmt would spread each over eight.
 #[rustfmt::skip]
 fn batches(teachers: usize) -> Vec<Batch> {
+    use DesignationKind::{KeyTeacher, MasterTeacher, SubjectLeader};
+    use Level::{County, Municipal, National, Provincial, School};
     let scale = |n: usize| n * teachers / 3000;
     vec![
-        Batch(2019, DesignationKind::KeyTeacher, Level::County, scale(80), Some(3), "县级骨干教师"),
-        Batch(2020, DesignationKind::KeyTeacher, Level::County, scale(85), Some(3), "县级骨干教师"),
-        Batch(2021, DesignationKind::KeyTeacher, Level::County, scale(90), Some(3), "县级骨干教师"),
-        Batch(2022, DesignationKind::KeyTeacher, Level::County, scale(95), Some(3), "县级骨干教师"),
-        Batch(2023, DesignationKind::KeyTeacher, Level::County, scale(140), Some(3), "县级骨干教师"),
-        Batch(2024, DesignationKind::KeyTeacher, Level::County, scale(150), Some(3), "县级骨干教师"),
-        Batch(2025, DesignationKind::KeyTeacher, Level::County, scale(150), Some(3), "县级骨干教师"),
-        Batch(2026, DesignationKind::KeyTeacher, Level::County, scale(165), Some(3), "县级骨干教师"),
-        Batch(2021, DesignationKind::SubjectLeader, Level::County, scale(40), Some(5), "县级学科带头人"),
-        Batch(2024, DesignationKind::SubjectLeader, Level::County, scale(45), Some(5), "县级学科带头人"),
-        Batch(2022, DesignationKind::MasterTeacher, Level::County, scale(12), None, "石城名师"),
-        Batch(2025, DesignationKind::MasterTeacher, Level::County, scale(12), None, "石城名师"),
-        Batch(2020, DesignationKind::KeyTeacher, Level::Municipal, scale(25), Some(5), "赣州市骨干教师"),
-        Batch(2023, DesignationKind::KeyTeacher, Level::Municipal, scale(28), Some(5), "赣州市骨干教师"),
-        Batch(2023, DesignationKind::SubjectLeader, Level::Municipal, scale(10), Some(5), "赣州市学科带头人"),
-        Batch(2024, DesignationKind::KeyTeacher, Level::Provincial, scale(8), Some(5), "江西省骨干教师"),
-        Batch(2022, DesignationKind::SubjectLeader, Level::Provincial, scale(3), Some(5), "江西省学科带头人"),
-        Batch(2021, DesignationKind::MasterTeacher, Level::National, 1, None, "全国优秀教师"),
-        Batch(2024, DesignationKind::KeyTeacher, Level::School, scale(260), Some(2), "校级骨干教师"),
+        Batch(2019, KeyTeacher, County, scale(80), Some(3), "县级骨干教师"),
+        Batch(2020, KeyTeacher, County, scale(85), Some(3), "县级骨干教师"),
+        Batch(2021, KeyTeacher, County, scale(90), Some(3), "县级骨干教师"),
+        Batch(2022, KeyTeacher, County, scale(95), Some(3), "县级骨干教师"),
+        Batch(2023, KeyTeacher, County, scale(140), Some(3), "县级骨干教师"),
+        Batch(2024, KeyTeacher, County, scale(150), Some(3), "县级骨干教师"),
+        Batch(2025, KeyTeacher, County, scale(150), Some(3), "县级骨干教师"),
+        Batch(2026, KeyTeacher, County, scale(165), Some(3), "县级骨干教师"),
+        Batch(2021, SubjectLeader, County, scale(40), Some(5), "县级学科带头人"),
+        Batch(2024, SubjectLeader, County, scale(45), Some(5), "县级学科带头人"),
+        Batch(2022, MasterTeacher, County, scale(12), None, "石城名师"),
+        Batch(2025, MasterTeacher, County, scale(12), None, "石城名师"),
+        Batch(2020, KeyTeacher, Municipal, scale(25), Some(5), "赣州市骨干教师"),
+        Batch(2023, KeyTeacher, Municipal, scale(28), Some(5), "赣州市骨干教师"),
+        Batch(2023, SubjectLeader, Municipal, scale(10), Some(5), "赣州市学科带头人"),
+        Batch(2024, KeyTeacher, Provincial, scale(8), Some(5), "江西省骨干教师"),
+        Batch(2022, SubjectLeader, Provincial, scale(3), Some(5), "江西省学科带头人"),
+        Batch(2021, MasterTeacher, National, 1, None, "全国优秀教师"),
+        Batch(2024, KeyTeacher, School, scale(260), Some(2), "校级骨干教师"),
     ]
 }
 

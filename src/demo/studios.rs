@@ -28,18 +28,19 @@ struct PlannedStudio(
 // A table reads best one studio to a line; rustfmt would spread each over seven.
 #[rustfmt::skip]
 fn studio_plan() -> [PlannedStudio; 11] {
+    use Level::{County, Municipal, Provincial};
     [
-        PlannedStudio("陈老师小学语文名师工作室", "语文", Level::Municipal, Some(date(2022, 9, 1)), None),
-        PlannedStudio("初中数学名师工作室", "数学", Level::County, Some(date(2023, 5, 20)), Some(4)),
-        PlannedStudio("小学数学名师工作室", "数学", Level::County, Some(date(2023, 9, 1)), None),
-        PlannedStudio("初中英语名师工作室", "英语", Level::County, Some(date(2023, 11, 15)), None),
-        PlannedStudio("初中物理名师工作室", "物理", Level::County, Some(date(2024, 3, 1)), None),
-        PlannedStudio("小学英语名师工作室", "英语", Level::County, Some(date(2024, 5, 10)), Some(4)),
-        PlannedStudio("体育与健康名师工作室", "体育与健康", Level::County, Some(date(2024, 9, 1)), None),
-        PlannedStudio("小学科学名师工作室", "科学", Level::County, Some(date(2025, 3, 1)), None),
-        PlannedStudio("初中语文名师工作室", "语文", Level::Provincial, Some(date(2025, 6, 1)), None),
-        PlannedStudio("道德与法治名师工作室", "道德与法治", Level::County, Some(date(2025, 9, 1)), None),
-        PlannedStudio("心理健康教育名师工作室", "心理健康", Level::County, None, None),
+        PlannedStudio("陈老师小学语文名师工作室", "语文", Municipal, Some(date(2022, 9, 1)), None),
+        PlannedStudio("初中数学名师工作室", "数学", County, Some(date(2023, 5, 20)), Some(4)),
+        PlannedStudio("小学数学名师工作室", "数学", County, Some(date(2023, 9, 1)), None),
+        PlannedStudio("初中英语名师工作室", "英语", County, Some(date(2023, 11, 15)), None),
+        PlannedStudio("初中物理名师工作室", "物理", County, Some(date(2024, 3, 1)), None),
+        PlannedStudio("小学英语名师工作室", "英语", County, Some(date(2024, 5, 10)), Some(4)),
+        PlannedStudio("体育与健康名师工作室", "体育与健康", County, Some(date(2024, 9, 1)), None),
+        PlannedStudio("小学科学名师工作室", "科学", County, Some(date(2025, 3, 1)), None),
+        PlannedStudio("初中语文名师工作室", "语文", Provincial, Some(date(2025, 6, 1)), None),
+        PlannedStudio("道德与法治名师工作室", "道德与法治", County, Some(date(2025, 9, 1)), None),
+        PlannedStudio("心理健康教育名师工作室", "心理健康", County, None, None),
     ]
 }
 
