@@ -3,6 +3,8 @@
 //!
 //! Module map (dependencies run downwards only):
 //! - [`cli`], [`http`], [`graphql`]: the edges — command line, HTTP routes, GraphQL schema.
+//! - [`demo`]: the fictional county behind `teacher-registry demo`, written through the
+//!   service's permission check and audit and the store's entities.
 //! - [`service`]: use cases; permission checks, one transaction per mutation, audit events.
 //! - [`store`]: sea-orm entities and every SQL query, for SQLite and PostgreSQL alike.
 //! - [`domain`]: the rules — enums, parsed inputs, date rules, the role matrix. No I/O.
@@ -11,6 +13,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod graphql;

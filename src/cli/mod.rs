@@ -144,7 +144,7 @@ async fn set_disabled(args: UserNameArgs, disabled: bool) -> Result<()> {
 async fn demo(args: DemoArgs) -> Result<()> {
     let db = open(&args.db).await?;
     let started = std::time::Instant::now();
-    match crate::service::demo::fill(&db, &system_actor(), args.teachers as usize)
+    match crate::demo::fill(&db, &system_actor(), args.teachers as usize)
         .await
         .map_err(anyhow::Error::msg)?
     {

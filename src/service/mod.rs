@@ -7,7 +7,6 @@ pub mod audit;
 pub mod auth;
 pub mod balance;
 pub mod counts;
-pub mod demo;
 pub mod designations;
 pub mod journal;
 pub mod passwords;

@@ -2,8 +2,8 @@
 //! plan's targets with a story, every unit in the indicators, studios with mentees.
 
 use serde_json::json;
+use teacher_registry::demo::fill;
 use teacher_registry::service::auth::system_actor;
-use teacher_registry::service::demo::fill;
 
 use crate::helpers::TestApp;
 
