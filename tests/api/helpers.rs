@@ -31,6 +31,20 @@ macro_rules! on_both_databases {
     };
 }
 
+/// Whether this is a CI run (`CI` set, not empty, not "false"): there no check may be skipped.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false")
+}
+
+/// Tells the terminal, once per `once`, that a check did not run. It goes straight to standard
+/// error: the test harness captures `eprintln!` of passing tests, and a skip must be seen.
+pub fn say_skipped(once: &std::sync::Once, what: &str) {
+    once.call_once(|| {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr().lock(), "\nnote: NOT CHECKED: {what}");
+    });
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub db: Db,
@@ -63,11 +77,19 @@ impl TestApp {
     /// A fresh schema in the `TEST_DATABASE_URL` database, or `None` (with a note) when the
     /// variable is unset outside CI.
     pub async fn postgres() -> Option<TestApp> {
-        let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
-            if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
+        let Some(url) = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+        else {
+            if in_ci() {
                 panic!("CI must set TEST_DATABASE_URL: PostgreSQL tests may not be skipped");
             }
-            eprintln!("note: TEST_DATABASE_URL is unset; the PostgreSQL variant did not run");
+            static SAID: std::sync::Once = std::sync::Once::new();
+            say_skipped(
+                &SAID,
+                "TEST_DATABASE_URL is unset, so the `postgres` variant of every integration \
+                 test passes without running (README, \"PostgreSQL\", to run them)",
+            );
             return None;
         };
         // Fixes the process start before naming this test's schema, so the clean-up below
