@@ -252,29 +252,48 @@ impl TestApp {
             .await
     }
 
-    /// Rows in every table: a failed mutation must leave these unchanged.
+    /// Rows in every table of this test's database, by table name: a failed mutation must
+    /// leave these unchanged. The tables are read from the database itself, so a table added by
+    /// a migration is counted without anyone remembering to list it. SQLite's internal tables
+    /// (`sqlite_*`: sequences, statistics) are left out: the engine keeps them, not the
+    /// registry. Nothing else is: the migrations' bookkeeping table stays in, as no request
+    /// may change it either.
     pub async fn row_counts(&self) -> Vec<(String, i64)> {
-        use sea_orm::ConnectionTrait;
-        let mut out = Vec::new();
-        for table in [
-            "schools",
-            "enrollments",
-            "teachers",
-            "designations",
-            "reserve_entries",
-            "users",
-            "api_tokens",
-            "audit_events",
-            "studios",
-            "studio_members",
-            "mentoring_pairs",
-            "mentoring_activities",
-            "studio_assessments",
-        ] {
-            let stmt = sea_orm::Statement::from_string(
-                self.db.backend(),
-                format!("SELECT COUNT(*) AS n FROM {table}"),
+        use sea_orm::{ConnectionTrait, DbBackend, Statement};
+        let backend = self.db.backend();
+        let list = match backend {
+            DbBackend::Sqlite => {
+                "SELECT name AS t FROM sqlite_master \
+                 WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+            }
+            // `current_schema()` is the test's own schema: the connection's search path.
+            DbBackend::Postgres => {
+                "SELECT table_name::text AS t FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
+                 ORDER BY table_name"
+            }
+            other => panic!("no test database on {other:?}"),
+        };
+        let tables: Vec<String> = self
+            .db
+            .read
+            .query_all_raw(Statement::from_string(backend, list))
+            .await
+            .expect("list tables")
+            .iter()
+            .map(|row| row.try_get::<String>("", "t").expect("table name"))
+            .collect();
+        // An empty list would make every "changes nothing" check pass vacuously.
+        for table in ["teachers", "targets", "audit_events"] {
+            assert!(
+                tables.iter().any(|t| t == table),
+                "row_counts did not find table {table} among {tables:?}"
             );
+        }
+        let mut out = Vec::new();
+        for table in tables {
+            let stmt =
+                Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM \"{table}\""));
             let row = self
                 .db
                 .read
@@ -282,7 +301,8 @@ impl TestApp {
                 .await
                 .expect("count")
                 .expect("a row");
-            out.push((table.to_owned(), row.try_get::<i64>("", "n").expect("n")));
+            let n = row.try_get::<i64>("", "n").expect("n");
+            out.push((table, n));
         }
         out
     }
@@ -314,15 +334,13 @@ impl TestApp {
 
     /// Creates a teacher from a JSON input merged over sensible defaults; returns its id.
     pub async fn create_teacher(&self, school: &str, staff_no: &str, extra: Value) -> String {
-        let mut input = json!({
-            "staffNo": staff_no, "name": format!("教师{staff_no}"), "gender": "FEMALE",
-            "schoolId": school, "stage": "PRIMARY", "subject": "语文", "education": "BACHELOR",
-        });
-        if let (Some(base), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
-            for (k, v) in extra {
-                base.insert(k.clone(), v.clone());
-            }
-        }
+        let input = merged(
+            json!({
+                "staffNo": staff_no, "name": format!("教师{staff_no}"), "gender": "FEMALE",
+                "schoolId": school, "stage": "PRIMARY", "subject": "语文", "education": "BACHELOR",
+            }),
+            &extra,
+        );
         let data = self
             .ok(
                 "mutation($i: CreateTeacherInput!) { createTeacher(input: $i) { id } }",
@@ -341,14 +359,10 @@ impl TestApp {
         awarded_on: &str,
         extra: Value,
     ) -> String {
-        let mut input = json!({
-            "teacherId": teacher, "kind": kind, "level": level, "awardedOn": awarded_on,
-        });
-        if let (Some(base), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
-            for (k, v) in extra {
-                base.insert(k.clone(), v.clone());
-            }
-        }
+        let input = merged(
+            json!({ "teacherId": teacher, "kind": kind, "level": level, "awardedOn": awarded_on }),
+            &extra,
+        );
         let data = self
             .ok(
                 "mutation($i: AwardDesignationInput!) { awardDesignation(input: $i) { id } }",
@@ -456,6 +470,45 @@ impl TestApp {
         rows.first()
             .map_or(0, |r| r["count"].as_i64().expect("count"))
     }
+}
+
+/// `base` with the top-level keys of `extra` set over it: a request's input from defaults and
+/// the fields one case changes.
+pub fn merged(mut base: Value, extra: &Value) -> Value {
+    let (Some(into), Some(extra)) = (base.as_object_mut(), extra.as_object()) else {
+        panic!("merged takes two JSON objects, got {base} and {extra}");
+    };
+    for (k, v) in extra {
+        into.insert(k.clone(), v.clone());
+    }
+    base
+}
+
+/// Runs futures concurrently on the test's task and returns their outputs in order: the
+/// requests race inside the server, as a crowd of clients would make them.
+pub async fn join_all<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, out) in pinned.iter_mut().zip(outputs.iter_mut()) {
+            if out.is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *out = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
 }
 
 /// When this test process started: schemas named with an earlier UUID v7 time belong to

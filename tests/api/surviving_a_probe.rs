@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use teacher_registry::config::Settings;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, merged};
 
 on_both_databases!(
     deeply_nested_input_is_refused_and_the_server_keeps_serving,
@@ -314,13 +314,10 @@ async fn dates_no_bureau_would_write_are_refused(app: TestApp) {
     let before = app.row_counts().await;
     let create = "mutation($i: CreateTeacherInput!) { createTeacher(input: $i) { id } }";
     let input = |extra: Value| {
-        let mut i = json!({ "staffNo": "D-1", "name": "李明", "gender": "MALE", "schoolId": school,
-                            "stage": "PRIMARY", "subject": "数学", "education": "BACHELOR",
-                            "hiredOn": "2008-09-01" });
-        for (k, v) in extra.as_object().unwrap() {
-            i[k] = v.clone();
-        }
-        json!({ "i": i })
+        let base = json!({ "staffNo": "D-1", "name": "李明", "gender": "MALE", "schoolId": school,
+                           "stage": "PRIMARY", "subject": "数学", "education": "BACHELOR",
+                           "hiredOn": "2008-09-01" });
+        json!({ "i": merged(base, &extra) })
     };
     for (extra, field) in [
         (json!({ "hiredOn": "9999-12-31" }), None),
