@@ -511,6 +511,219 @@ pub async fn join_all<F: std::future::Future>(
     outputs.into_iter().flatten().collect()
 }
 
+/// How long a child process may take to print an awaited line or to finish. Far beyond any
+/// healthy run of a debug build: it asserts nothing about speed, it only turns a hung child
+/// into a failed test instead of a test run that never ends.
+pub const CHILD_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The binary under test with `args`, on no database but the one its arguments or working
+/// directory name (a developer's `DATABASE_URL` is removed).
+pub fn registry(args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_teacher-registry"));
+    cmd.args(args).env_remove("DATABASE_URL");
+    cmd
+}
+
+/// A child process, killed when dropped (also when the test panics), whose standard output and
+/// error are read line by line on threads, so reading them never blocks past a deadline.
+pub struct Child {
+    child: std::process::Child,
+    // Behind a lock so that a server's guard can be shared between tasks.
+    stdout: std::sync::Mutex<std::sync::mpsc::Receiver<String>>,
+    stderr: std::sync::Mutex<std::sync::mpsc::Receiver<String>>,
+}
+
+/// What a finished child printed and how it exited.
+pub struct Finished {
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Child {
+    pub fn spawn(mut cmd: std::process::Command) -> Child {
+        use std::process::Stdio;
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+        let stdout = lines_of(child.stdout.take().expect("piped stdout")).into();
+        let stderr = lines_of(child.stderr.take().expect("piped stderr")).into();
+        Child {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// The next line of standard output, or `None` once it is closed or `deadline` passes.
+    pub fn line_before(&self, deadline: std::time::Instant) -> Option<String> {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        self.stdout.lock().expect("stdout").recv_timeout(left).ok()
+    }
+
+    /// What the child has written to standard error so far (for a failure's message).
+    pub fn stderr_so_far(&self) -> String {
+        let stderr = self.stderr.lock().expect("stderr");
+        stderr.try_iter().collect::<Vec<_>>().join("\n")
+    }
+
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits (at most [`CHILD_PATIENCE`]) for the child to exit and collects its output.
+    pub fn finish(mut self) -> Finished {
+        let deadline = std::time::Instant::now() + CHILD_PATIENCE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("child status") {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the child did not exit within {CHILD_PATIENCE:?}; it wrote: {}",
+                self.stderr_so_far()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        // The reader threads end at the pipes' end of file, which follows the exit.
+        let drain = |rx: &std::sync::Mutex<std::sync::mpsc::Receiver<String>>| {
+            let rx = rx.lock().expect("output");
+            let mut out = String::new();
+            while let Ok(line) = rx.recv_timeout(CHILD_PATIENCE) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+            out
+        };
+        let stdout = drain(&self.stdout);
+        let stderr = drain(&self.stderr);
+        Finished {
+            status,
+            stdout,
+            stderr,
+        }
+    }
+
+    fn kill(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Lines read from `pipe` by a thread of their own, until it closes.
+fn lines_of(pipe: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Runs the binary with `args` to its end (at most [`CHILD_PATIENCE`]).
+pub fn run(args: &[&str]) -> Finished {
+    Child::spawn(registry(args)).finish()
+}
+
+/// The binary's `serve` as an operator runs it, in a fresh folder of its own (so on a fresh
+/// SQLite file `registry.db`), killed when dropped.
+pub struct Served {
+    child: Child,
+    pub addr: String,
+    /// The first admin's token as `serve` printed it on the empty database ("" if it did not).
+    pub token: String,
+    pub dir: std::path::PathBuf,
+    client: reqwest::Client,
+}
+
+impl Served {
+    /// `serve --listen 127.0.0.1:0` with `flags`; waits (at most [`CHILD_PATIENCE`]) for the
+    /// address it prints.
+    pub fn start(flags: &[&str]) -> Served {
+        let dir = std::env::temp_dir().join(format!("registry-serve-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("a folder for the server");
+        let mut cmd = registry(&["serve", "--listen", "127.0.0.1:0"]);
+        cmd.args(flags).current_dir(&dir);
+        let mut served = Served {
+            child: Child::spawn(cmd),
+            addr: String::new(),
+            token: String::new(),
+            dir,
+            client: reqwest::Client::builder()
+                .timeout(CHILD_PATIENCE)
+                .build()
+                .expect("HTTP client"),
+        };
+        let deadline = std::time::Instant::now() + CHILD_PATIENCE;
+        while let Some(line) = served.child.line_before(deadline) {
+            if line.starts_with("trg_") {
+                served.token = line;
+            } else if let Some(a) = line.strip_prefix("listening on ") {
+                served.addr = a.to_owned();
+                break;
+            }
+        }
+        assert!(
+            !served.addr.is_empty(),
+            "the server printed no address; it wrote: {}",
+            served.child.stderr_so_far()
+        );
+        served
+    }
+
+    pub fn alive(&mut self) -> bool {
+        self.child.alive()
+    }
+
+    /// The process's peak resident memory, in MiB (Linux).
+    pub fn peak_mib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    }
+
+    /// POSTs a JSON body to its `/graphql` and returns the JSON answer.
+    pub async fn post(&self, token: Option<&str>, body: Value) -> Value {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.addr))
+            .json(&body);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("sent").json().await.expect("JSON")
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        // The process first, so nothing writes into the folder as it goes.
+        self.child.kill();
+        std::fs::remove_dir_all(&self.dir).ok();
+    }
+}
+
 /// When this test process started: schemas named with an earlier UUID v7 time belong to
 /// earlier runs and are dropped, so a developer's database does not fill up.
 static STARTED: std::sync::LazyLock<u64> = std::sync::LazyLock::new(|| {
