@@ -1,12 +1,9 @@
 //! The binary as an operator uses it: `serve` on an empty folder prints its address and the
 //! admin token; `user add` prints a token as its last line; failures exit non-zero with one line.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
 use serde_json::json;
 
-const BIN: &str = env!("CARGO_BIN_EXE_teacher-registry");
+use crate::helpers::{Served, run};
 
 fn temp_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("registry-cli-{}", uuid::Uuid::now_v7()));
@@ -16,52 +13,25 @@ fn temp_dir() -> std::path::PathBuf {
 
 #[tokio::test]
 async fn serve_in_an_empty_folder_prints_its_address_and_the_admin_token() {
-    let dir = temp_dir();
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .current_dir(&dir)
-        .env_remove("DATABASE_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut token = None;
-    let mut addr = None;
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        if line.starts_with("trg_") {
-            token = Some(line);
-        } else if let Some(a) = line.strip_prefix("listening on ") {
-            addr = Some(a.to_owned());
-            break;
-        }
-    }
-    let (token, addr) = (
-        token.expect("token printed"),
-        addr.expect("address printed"),
+    let served = Served::start(&[]);
+    assert!(
+        served.token.starts_with("trg_"),
+        "the admin token printed before the address"
     );
-    let resp: serde_json::Value = reqwest::Client::new()
-        .post(format!("{addr}/graphql"))
-        .bearer_auth(&token)
-        .json(&json!({ "query": "{ me { username role } }" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    child.kill().ok();
-    child.wait().ok();
+    let resp = served
+        .post(
+            Some(&served.token),
+            json!({ "query": "{ me { username role } }" }),
+        )
+        .await;
     assert_eq!(
         resp["data"]["me"],
         json!({ "username": "admin", "role": "ADMIN" })
     );
     assert!(
-        dir.join("registry.db").exists(),
+        served.dir.join("registry.db").exists(),
         "registry.db created in the working directory"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[tokio::test]
@@ -69,25 +39,17 @@ async fn user_add_prints_a_working_token_last() {
     let dir = temp_dir();
     let db = dir.join("r.db");
     let db_arg = db.display().to_string();
-    let out = Command::new(BIN)
-        .args([
-            "user",
-            "add",
-            "hr.cli",
-            "--role",
-            "hr",
-            "--database-url",
-            &db_arg,
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let token = stdout.lines().last().unwrap().to_owned();
+    let out = run(&[
+        "user",
+        "add",
+        "hr.cli",
+        "--role",
+        "hr",
+        "--database-url",
+        &db_arg,
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let token = out.stdout.lines().last().unwrap().to_owned();
     assert!(token.starts_with("trg_") && token.len() > 40);
     let database =
         teacher_registry::store::Db::open(&teacher_registry::store::DbConfig::new(&db_arg))
@@ -106,21 +68,13 @@ async fn user_add_prints_a_working_token_last() {
         vec!["user", "add", "x.y", "--role", "janitor"],
         vec!["user", "add", "host.x", "--role", "studio-host"],
     ] {
-        let out = Command::new(BIN)
-            .args(&args)
-            .args(["--database-url", &db_arg])
-            .output()
-            .unwrap();
+        let out = run(&[&args[..], &["--database-url", &db_arg]].concat());
         assert_eq!(out.status.code(), Some(1), "{args:?}");
-        let err = String::from_utf8(out.stderr).unwrap();
-        let last = err.lines().last().unwrap_or_default();
-        assert!(last.starts_with("error: "), "{args:?}: {err}");
+        let last = out.stderr.lines().last().unwrap_or_default();
+        assert!(last.starts_with("error: "), "{args:?}: {}", out.stderr);
     }
-    let out = Command::new(BIN)
-        .args(["migrate", "--database-url", &db_arg])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = run(&["migrate", "--database-url", &db_arg]);
+    assert!(out.status.success(), "{}", out.stderr);
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -128,29 +82,20 @@ async fn user_add_prints_a_working_token_last() {
 async fn demo_fills_an_empty_database_once() {
     let dir = temp_dir();
     let db = dir.join("demo.db").display().to_string();
-    let run = || {
-        Command::new(BIN)
-            .args(["demo", "--database-url", &db])
-            .output()
-            .unwrap()
-    };
-    let first = run();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
-    let out = String::from_utf8(first.stdout).unwrap();
+    let demo = || run(&["demo", "--database-url", &db]);
+    let first = demo();
+    assert!(first.status.success(), "{}", first.stderr);
+    let out = first.stdout;
     assert!(
         out.contains("demo county created") && out.contains("25 schools"),
         "{out}"
     );
-    let second = run();
-    assert!(second.status.success());
+    let second = demo();
+    assert!(second.status.success(), "{}", second.stderr);
     assert!(
-        String::from_utf8(second.stdout)
-            .unwrap()
-            .contains("left it unchanged")
+        second.stdout.contains("left it unchanged"),
+        "{}",
+        second.stdout
     );
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -369,7 +369,7 @@ async fn counts_agree_with_the_rules_on_generated_registries(app: TestApp) {
         let id = app
             .create_teacher(&school, &format!("G{i:03}"), extra)
             .await;
-        let mut designations = Vec::new();
+        let mut designations: Vec<RefDesignation> = Vec::new();
         for _ in 0..rng.next(4) {
             let (lvl, kind) = (rng.next(5) as usize, rng.next(3) as usize);
             let awarded = rng.date();
@@ -380,7 +380,6 @@ async fn counts_agree_with_the_rules_on_generated_registries(app: TestApp) {
             if let Some(e) = expires {
                 input["expiresOn"] = json!(e.to_string());
             }
-            // The same title twice on one day is refused by design; skip such a draw.
             let resp = app
                 .gql(
                     Some(&app.admin),
@@ -389,6 +388,20 @@ async fn counts_agree_with_the_rules_on_generated_registries(app: TestApp) {
                 )
                 .await;
             let Some(did) = resp["data"]["awardDesignation"]["id"].as_str() else {
+                // The same title (kind and level) twice on one day is refused by design; such a
+                // draw is skipped. Any other refusal is a failure, not a draw to skip.
+                let repeat = designations
+                    .iter()
+                    .any(|&(l, k, a, ..)| (l, k, a) == (lvl, kind, awarded));
+                let error = &resp["errors"][0];
+                assert!(
+                    repeat
+                        && error["extensions"]["code"] == "CONFLICT"
+                        && error["message"]
+                            .as_str()
+                            .is_some_and(|m| m.contains("already holds this")),
+                    "only a same-day duplicate award may be refused: {resp}"
+                );
                 continue;
             };
             let revoked = if rng.next(4) == 0 {

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, merged};
 
 on_both_databases!(
     a_designation_is_in_force_from_award_through_expiry_until_revocation,
@@ -108,11 +108,8 @@ async fn bad_awards_and_revocations_are_refused_and_change_nothing(app: TestApp)
     let before = app.row_counts().await;
     let award = "mutation($i: AwardDesignationInput!) { awardDesignation(input: $i) { id } }";
     let input = |extra: serde_json::Value| {
-        let mut i = json!({ "teacherId": t, "kind": "SUBJECT_LEADER", "level": "COUNTY", "awardedOn": "2025-01-01" });
-        for (k, v) in extra.as_object().unwrap() {
-            i[k] = v.clone();
-        }
-        json!({ "i": i })
+        let base = json!({ "teacherId": t, "kind": "SUBJECT_LEADER", "level": "COUNTY", "awardedOn": "2025-01-01" });
+        json!({ "i": merged(base, &extra) })
     };
     let cases = [
         (

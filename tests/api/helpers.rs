@@ -31,6 +31,20 @@ macro_rules! on_both_databases {
     };
 }
 
+/// Whether this is a CI run (`CI` set, not empty, not "false"): there no check may be skipped.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false")
+}
+
+/// Tells the terminal, once per `once`, that a check did not run. It goes straight to standard
+/// error: the test harness captures `eprintln!` of passing tests, and a skip must be seen.
+pub fn say_skipped(once: &std::sync::Once, what: &str) {
+    once.call_once(|| {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr().lock(), "\nnote: NOT CHECKED: {what}");
+    });
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub db: Db,
@@ -63,11 +77,19 @@ impl TestApp {
     /// A fresh schema in the `TEST_DATABASE_URL` database, or `None` (with a note) when the
     /// variable is unset outside CI.
     pub async fn postgres() -> Option<TestApp> {
-        let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
-            if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
+        let Some(url) = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+        else {
+            if in_ci() {
                 panic!("CI must set TEST_DATABASE_URL: PostgreSQL tests may not be skipped");
             }
-            eprintln!("note: TEST_DATABASE_URL is unset; the PostgreSQL variant did not run");
+            static SAID: std::sync::Once = std::sync::Once::new();
+            say_skipped(
+                &SAID,
+                "TEST_DATABASE_URL is unset, so the `postgres` variant of every integration \
+                 test passes without running (README, \"PostgreSQL\", to run them)",
+            );
             return None;
         };
         // Fixes the process start before naming this test's schema, so the clean-up below
@@ -230,29 +252,48 @@ impl TestApp {
             .await
     }
 
-    /// Rows in every table: a failed mutation must leave these unchanged.
+    /// Rows in every table of this test's database, by table name: a failed mutation must
+    /// leave these unchanged. The tables are read from the database itself, so a table added by
+    /// a migration is counted without anyone remembering to list it. SQLite's internal tables
+    /// (`sqlite_*`: sequences, statistics) are left out: the engine keeps them, not the
+    /// registry. Nothing else is: the migrations' bookkeeping table stays in, as no request
+    /// may change it either.
     pub async fn row_counts(&self) -> Vec<(String, i64)> {
-        use sea_orm::ConnectionTrait;
-        let mut out = Vec::new();
-        for table in [
-            "schools",
-            "enrollments",
-            "teachers",
-            "designations",
-            "reserve_entries",
-            "users",
-            "api_tokens",
-            "audit_events",
-            "studios",
-            "studio_members",
-            "mentoring_pairs",
-            "mentoring_activities",
-            "studio_assessments",
-        ] {
-            let stmt = sea_orm::Statement::from_string(
-                self.db.backend(),
-                format!("SELECT COUNT(*) AS n FROM {table}"),
+        use sea_orm::{ConnectionTrait, DbBackend, Statement};
+        let backend = self.db.backend();
+        let list = match backend {
+            DbBackend::Sqlite => {
+                "SELECT name AS t FROM sqlite_master \
+                 WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+            }
+            // `current_schema()` is the test's own schema: the connection's search path.
+            DbBackend::Postgres => {
+                "SELECT table_name::text AS t FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
+                 ORDER BY table_name"
+            }
+            other => panic!("no test database on {other:?}"),
+        };
+        let tables: Vec<String> = self
+            .db
+            .read
+            .query_all_raw(Statement::from_string(backend, list))
+            .await
+            .expect("list tables")
+            .iter()
+            .map(|row| row.try_get::<String>("", "t").expect("table name"))
+            .collect();
+        // An empty list would make every "changes nothing" check pass vacuously.
+        for table in ["teachers", "targets", "audit_events"] {
+            assert!(
+                tables.iter().any(|t| t == table),
+                "row_counts did not find table {table} among {tables:?}"
             );
+        }
+        let mut out = Vec::new();
+        for table in tables {
+            let stmt =
+                Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM \"{table}\""));
             let row = self
                 .db
                 .read
@@ -260,7 +301,8 @@ impl TestApp {
                 .await
                 .expect("count")
                 .expect("a row");
-            out.push((table.to_owned(), row.try_get::<i64>("", "n").expect("n")));
+            let n = row.try_get::<i64>("", "n").expect("n");
+            out.push((table, n));
         }
         out
     }
@@ -292,15 +334,13 @@ impl TestApp {
 
     /// Creates a teacher from a JSON input merged over sensible defaults; returns its id.
     pub async fn create_teacher(&self, school: &str, staff_no: &str, extra: Value) -> String {
-        let mut input = json!({
-            "staffNo": staff_no, "name": format!("教师{staff_no}"), "gender": "FEMALE",
-            "schoolId": school, "stage": "PRIMARY", "subject": "语文", "education": "BACHELOR",
-        });
-        if let (Some(base), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
-            for (k, v) in extra {
-                base.insert(k.clone(), v.clone());
-            }
-        }
+        let input = merged(
+            json!({
+                "staffNo": staff_no, "name": format!("教师{staff_no}"), "gender": "FEMALE",
+                "schoolId": school, "stage": "PRIMARY", "subject": "语文", "education": "BACHELOR",
+            }),
+            &extra,
+        );
         let data = self
             .ok(
                 "mutation($i: CreateTeacherInput!) { createTeacher(input: $i) { id } }",
@@ -319,14 +359,10 @@ impl TestApp {
         awarded_on: &str,
         extra: Value,
     ) -> String {
-        let mut input = json!({
-            "teacherId": teacher, "kind": kind, "level": level, "awardedOn": awarded_on,
-        });
-        if let (Some(base), Some(extra)) = (input.as_object_mut(), extra.as_object()) {
-            for (k, v) in extra {
-                base.insert(k.clone(), v.clone());
-            }
-        }
+        let input = merged(
+            json!({ "teacherId": teacher, "kind": kind, "level": level, "awardedOn": awarded_on }),
+            &extra,
+        );
         let data = self
             .ok(
                 "mutation($i: AwardDesignationInput!) { awardDesignation(input: $i) { id } }",
@@ -433,6 +469,258 @@ impl TestApp {
         );
         rows.first()
             .map_or(0, |r| r["count"].as_i64().expect("count"))
+    }
+}
+
+/// `base` with the top-level keys of `extra` set over it: a request's input from defaults and
+/// the fields one case changes.
+pub fn merged(mut base: Value, extra: &Value) -> Value {
+    let (Some(into), Some(extra)) = (base.as_object_mut(), extra.as_object()) else {
+        panic!("merged takes two JSON objects, got {base} and {extra}");
+    };
+    for (k, v) in extra {
+        into.insert(k.clone(), v.clone());
+    }
+    base
+}
+
+/// Runs futures concurrently on the test's task and returns their outputs in order: the
+/// requests race inside the server, as a crowd of clients would make them.
+pub async fn join_all<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, out) in pinned.iter_mut().zip(outputs.iter_mut()) {
+            if out.is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *out = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.into_iter().flatten().collect()
+}
+
+/// How long a child process may take to print an awaited line or to finish. Far beyond any
+/// healthy run of a debug build: it asserts nothing about speed, it only turns a hung child
+/// into a failed test instead of a test run that never ends.
+pub const CHILD_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The binary under test with `args`, on no database but the one its arguments or working
+/// directory name (a developer's `DATABASE_URL` is removed).
+pub fn registry(args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_teacher-registry"));
+    cmd.args(args).env_remove("DATABASE_URL");
+    cmd
+}
+
+/// A child process, killed when dropped (also when the test panics), whose standard output and
+/// error are read line by line on threads, so reading them never blocks past a deadline.
+pub struct Child {
+    child: std::process::Child,
+    // Behind a lock so that a server's guard can be shared between tasks.
+    stdout: std::sync::Mutex<std::sync::mpsc::Receiver<String>>,
+    stderr: std::sync::Mutex<std::sync::mpsc::Receiver<String>>,
+}
+
+/// What a finished child printed and how it exited.
+pub struct Finished {
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Child {
+    pub fn spawn(mut cmd: std::process::Command) -> Child {
+        use std::process::Stdio;
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+        let stdout = lines_of(child.stdout.take().expect("piped stdout")).into();
+        let stderr = lines_of(child.stderr.take().expect("piped stderr")).into();
+        Child {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// The next line of standard output, or `None` once it is closed or `deadline` passes.
+    pub fn line_before(&self, deadline: std::time::Instant) -> Option<String> {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        self.stdout.lock().expect("stdout").recv_timeout(left).ok()
+    }
+
+    /// What the child has written to standard error so far (for a failure's message).
+    pub fn stderr_so_far(&self) -> String {
+        let stderr = self.stderr.lock().expect("stderr");
+        stderr.try_iter().collect::<Vec<_>>().join("\n")
+    }
+
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits (at most [`CHILD_PATIENCE`]) for the child to exit and collects its output.
+    pub fn finish(mut self) -> Finished {
+        let deadline = std::time::Instant::now() + CHILD_PATIENCE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("child status") {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the child did not exit within {CHILD_PATIENCE:?}; it wrote: {}",
+                self.stderr_so_far()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        // The reader threads end at the pipes' end of file, which follows the exit.
+        let drain = |rx: &std::sync::Mutex<std::sync::mpsc::Receiver<String>>| {
+            let rx = rx.lock().expect("output");
+            let mut out = String::new();
+            while let Ok(line) = rx.recv_timeout(CHILD_PATIENCE) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+            out
+        };
+        let stdout = drain(&self.stdout);
+        let stderr = drain(&self.stderr);
+        Finished {
+            status,
+            stdout,
+            stderr,
+        }
+    }
+
+    fn kill(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Lines read from `pipe` by a thread of their own, until it closes.
+fn lines_of(pipe: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Runs the binary with `args` to its end (at most [`CHILD_PATIENCE`]).
+pub fn run(args: &[&str]) -> Finished {
+    Child::spawn(registry(args)).finish()
+}
+
+/// The binary's `serve` as an operator runs it, in a fresh folder of its own (so on a fresh
+/// SQLite file `registry.db`), killed when dropped.
+pub struct Served {
+    child: Child,
+    pub addr: String,
+    /// The first admin's token as `serve` printed it on the empty database ("" if it did not).
+    pub token: String,
+    pub dir: std::path::PathBuf,
+    client: reqwest::Client,
+}
+
+impl Served {
+    /// `serve --listen 127.0.0.1:0` with `flags`; waits (at most [`CHILD_PATIENCE`]) for the
+    /// address it prints.
+    pub fn start(flags: &[&str]) -> Served {
+        let dir = std::env::temp_dir().join(format!("registry-serve-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("a folder for the server");
+        let mut cmd = registry(&["serve", "--listen", "127.0.0.1:0"]);
+        cmd.args(flags).current_dir(&dir);
+        let mut served = Served {
+            child: Child::spawn(cmd),
+            addr: String::new(),
+            token: String::new(),
+            dir,
+            client: reqwest::Client::builder()
+                .timeout(CHILD_PATIENCE)
+                .build()
+                .expect("HTTP client"),
+        };
+        let deadline = std::time::Instant::now() + CHILD_PATIENCE;
+        while let Some(line) = served.child.line_before(deadline) {
+            if line.starts_with("trg_") {
+                served.token = line;
+            } else if let Some(a) = line.strip_prefix("listening on ") {
+                served.addr = a.to_owned();
+                break;
+            }
+        }
+        assert!(
+            !served.addr.is_empty(),
+            "the server printed no address; it wrote: {}",
+            served.child.stderr_so_far()
+        );
+        served
+    }
+
+    pub fn alive(&mut self) -> bool {
+        self.child.alive()
+    }
+
+    /// The process's peak resident memory, in MiB (Linux).
+    pub fn peak_mib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    }
+
+    /// POSTs a JSON body to its `/graphql` and returns the JSON answer.
+    pub async fn post(&self, token: Option<&str>, body: Value) -> Value {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.addr))
+            .json(&body);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("sent").json().await.expect("JSON")
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        // The process first, so nothing writes into the folder as it goes.
+        self.child.kill();
+        std::fs::remove_dir_all(&self.dir).ok();
     }
 }
 

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, join_all};
 
 on_both_databases!(
     hr_registers_a_school_with_enrollments,
@@ -441,12 +441,12 @@ async fn concurrent_registrations_neither_fail_nor_duplicate(app: TestApp) {
     };
     // Sixteen different teachers at once: every write succeeds (no SQLITE_BUSY).
     let distinct = (0..16).map(|i| app.gql(Some(&app.admin), create, input(format!("GX-{i}"))));
-    for resp in futures_join(distinct).await {
+    for resp in join_all(distinct).await {
         assert!(resp.get("errors").is_none(), "{resp}");
     }
     // Sixteen copies of one staff number at once: exactly one wins, the rest are CONFLICT.
     let same = (0..16).map(|_| app.gql(Some(&app.admin), create, input("GX-SAME".into())));
-    let results = futures_join(same).await;
+    let results = join_all(same).await;
     let won = results.iter().filter(|r| r.get("errors").is_none()).count();
     assert_eq!(won, 1);
     for r in results.iter().filter(|r| r.get("errors").is_some()) {
@@ -456,31 +456,4 @@ async fn concurrent_registrations_neither_fail_nor_duplicate(app: TestApp) {
         .ok("{ teachers(first: 100) { totalCount } }", json!({}))
         .await;
     assert_eq!(total["teachers"]["totalCount"], 17);
-}
-
-/// Runs futures concurrently on the test runtime and collects their outputs in order.
-async fn futures_join<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
-where
-    F: std::future::Future,
-{
-    let mut pinned: Vec<_> = futures.map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (f, out) in pinned.iter_mut().zip(outputs.iter_mut()) {
-            if out.is_none() {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => *out = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    outputs.into_iter().flatten().collect()
 }

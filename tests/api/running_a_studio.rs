@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use teacher_registry::config::Settings;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, join_all};
 
 on_both_databases!(
     a_host_builds_a_studio_adds_members_and_logs_mentees,
@@ -711,36 +711,6 @@ async fn concurrent_duplicate_pairs_and_capacity_hold(app: TestApp) {
         )
         .await;
     assert_eq!(pairs["studio"]["pairs"].as_array().unwrap().len(), 2);
-}
-
-/// Runs futures concurrently and collects their outputs in order.
-async fn join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
-    let handles: Vec<_> = futures.map(Box::pin).collect();
-    let mut out = Vec::with_capacity(handles.len());
-    let mut handles: Vec<_> = handles.into_iter().map(Some).collect();
-    let mut results: Vec<Option<F::Output>> = handles.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (h, r) in handles.iter_mut().zip(results.iter_mut()) {
-            if let Some(f) = h {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => {
-                        *r = Some(v);
-                        *h = None;
-                    }
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    out.extend(results.into_iter().flatten());
-    out
 }
 
 const STUDIO_PAGE: &str = "query($id: UUID!) { studio(id: $id) { name host { name school { name } }

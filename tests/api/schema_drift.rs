@@ -67,8 +67,21 @@ fn surface(sdl: &str) -> BTreeSet<String> {
 
 #[test]
 fn the_schema_serves_the_contract() {
+    // A fresh clone alone has no contract beside it: it says so and checks the rest; CI, which
+    // must check everything, fails instead.
     let Ok(contract) = std::fs::read_to_string(CONTRACT_FILE) else {
-        panic!("../shared/contract.graphql must sit beside the repository");
+        assert!(
+            !crate::helpers::in_ci(),
+            "{CONTRACT_FILE} is missing: ../shared must sit beside the repository in CI"
+        );
+        static SAID: std::sync::Once = std::sync::Once::new();
+        crate::helpers::say_skipped(
+            &SAID,
+            &format!(
+                "{CONTRACT_FILE} is missing, so whether the schema serves the contract was not checked"
+            ),
+        );
+        return;
     };
     let ours = surface(&teacher_registry::graphql::sdl());
     let mut missing = Vec::new();

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use teacher_registry::config::Settings;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::TestApp;
+use crate::helpers::{Served, TestApp, merged};
 
 on_both_databases!(
     deeply_nested_input_is_refused_and_the_server_keeps_serving,
@@ -314,13 +314,10 @@ async fn dates_no_bureau_would_write_are_refused(app: TestApp) {
     let before = app.row_counts().await;
     let create = "mutation($i: CreateTeacherInput!) { createTeacher(input: $i) { id } }";
     let input = |extra: Value| {
-        let mut i = json!({ "staffNo": "D-1", "name": "李明", "gender": "MALE", "schoolId": school,
-                            "stage": "PRIMARY", "subject": "数学", "education": "BACHELOR",
-                            "hiredOn": "2008-09-01" });
-        for (k, v) in extra.as_object().unwrap() {
-            i[k] = v.clone();
-        }
-        json!({ "i": i })
+        let base = json!({ "staffNo": "D-1", "name": "李明", "gender": "MALE", "schoolId": school,
+                           "stage": "PRIMARY", "subject": "数学", "education": "BACHELOR",
+                           "hiredOn": "2008-09-01" });
+        json!({ "i": merged(base, &extra) })
     };
     for (extra, field) in [
         (json!({ "hiredOn": "9999-12-31" }), None),
@@ -438,90 +435,6 @@ async fn bad_bodies_are_answered_in_the_requests_words(app: TestApp) {
             !message.contains("BatchRequest") && !message.contains("untagged"),
             "{message}"
         );
-    }
-}
-
-/// The release binary as an operator runs it, killed when dropped (also when a test panics).
-struct Served {
-    child: std::process::Child,
-    addr: String,
-    token: String,
-    dir: std::path::PathBuf,
-}
-
-impl Served {
-    /// `serve` on a fresh SQLite file with `flags`; waits (at most a minute) for its address.
-    fn start(flags: &[&str]) -> Served {
-        use std::io::{BufRead, BufReader};
-        let dir = std::env::temp_dir().join(format!("registry-probe-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_teacher-registry"))
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(flags)
-            .current_dir(&dir)
-            .env_remove("DATABASE_URL")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut served = Served {
-            child,
-            addr: String::new(),
-            token: String::new(),
-            dir,
-        };
-        while let Ok(line) = rx.recv_timeout(Duration::from_secs(60)) {
-            if line.starts_with("trg_") {
-                served.token = line;
-            } else if let Some(a) = line.strip_prefix("listening on ") {
-                served.addr = a.to_owned();
-                break;
-            }
-        }
-        assert!(!served.addr.is_empty(), "the server printed its address");
-        served
-    }
-
-    fn alive(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-
-    /// The process's peak resident memory, in MiB (Linux).
-    fn peak_mib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .map_or(0, |kb| kb / 1024)
-    }
-
-    async fn post(&self, token: Option<&str>, body: Value) -> Value {
-        let mut req = reqwest::Client::new()
-            .post(format!("{}/graphql", self.addr))
-            .json(&body);
-        if let Some(token) = token {
-            req = req.bearer_auth(token);
-        }
-        req.send().await.expect("sent").json().await.expect("JSON")
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
-        std::fs::remove_dir_all(&self.dir).ok();
     }
 }
 

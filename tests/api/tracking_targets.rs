@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, merged};
 
 on_both_databases!(
     the_plan_targets_exist_in_a_fresh_database,
@@ -408,12 +408,9 @@ async fn admins_create_update_and_retire_targets(app: TestApp) {
     );
     let before = app.row_counts().await;
     let bad = |patch: Value| {
-        let mut i = json!({ "code": "NEW_ONE", "title": "t", "metric": "STUDIOS", "goal": 5,
-                            "baselineOn": "2026-01-01", "deadline": "2028-12-31" });
-        for (k, v) in patch.as_object().unwrap() {
-            i[k] = v.clone();
-        }
-        json!({ "i": i })
+        let base = json!({ "code": "NEW_ONE", "title": "t", "metric": "STUDIOS", "goal": 5,
+                           "baselineOn": "2026-01-01", "deadline": "2028-12-31" });
+        json!({ "i": merged(base, &patch) })
     };
     for (vars, code, field) in [
         (
