@@ -9,6 +9,7 @@ mod auth_and_roles;
 mod balanced_development;
 mod command_line;
 mod counting_key_teachers;
+mod database_failures;
 mod demo_county;
 mod departures;
 mod designations;
