@@ -164,17 +164,48 @@ pub async fn create_teacher(db: &Db, actor: &Actor, input: NewTeacher) -> Result
     Ok(model)
 }
 
-/// Adds `field: {before, after}` to an audit description when a value changes. Personal data
-/// is noted as changed without its values.
-fn diff(changes: &mut Map<String, Value>, field: &str, before: Value, after: Value, private: bool) {
-    if before != after {
-        let entry = if private {
-            json!("changed")
-        } else {
-            json!({ "before": before, "after": after })
-        };
-        changes.insert(field.to_owned(), entry);
+/// How the audit trail shows a corrected field: its values, or, for personal data, only that
+/// it changed.
+#[derive(Clone, Copy)]
+enum Shown {
+    Values,
+    OnlyChanged,
+}
+
+/// The fields a correction audits, each with its API name (its key in the audit details) and
+/// how it is shown. Auditing another field is one more row here.
+fn audited_fields(t: &teacher::Model) -> [(&'static str, Shown, Value); 9] {
+    use Shown::{OnlyChanged, Values};
+    [
+        ("name", Values, json!(t.name)),
+        ("gender", Values, json!(t.gender)),
+        ("birthDate", OnlyChanged, json!(t.birth_date)),
+        ("idNumber", OnlyChanged, json!(t.id_number)),
+        ("schoolId", Values, json!(t.school_id)),
+        ("stage", Values, json!(t.stage)),
+        ("subject", Values, json!(t.subject)),
+        ("education", Values, json!(t.education)),
+        ("hiredOn", Values, json!(t.hired_on)),
+    ]
+}
+
+/// The audit description of a correction: `field: {before, after}` for each field that
+/// changed; personal data is noted as changed without its values.
+fn corrections(before: &teacher::Model, after: &teacher::Model) -> Value {
+    let mut changes = Map::new();
+    for ((field, shown, old), (_, _, new)) in audited_fields(before)
+        .into_iter()
+        .zip(audited_fields(after))
+    {
+        if old != new {
+            let entry = match shown {
+                Shown::OnlyChanged => json!("changed"),
+                Shown::Values => json!({ "before": old, "after": new }),
+            };
+            changes.insert(field.to_owned(), entry);
+        }
     }
+    Value::Object(changes)
 }
 
 pub async fn update_teacher(
@@ -245,71 +276,8 @@ pub async fn update_teacher(
     active.updated_at = Set(Utc::now());
     let after = active.update(&tx).await?;
 
-    let mut changes = Map::new();
-    diff(
-        &mut changes,
-        "name",
-        json!(before.name),
-        json!(after.name),
-        false,
-    );
-    diff(
-        &mut changes,
-        "gender",
-        json!(before.gender),
-        json!(after.gender),
-        false,
-    );
-    diff(
-        &mut changes,
-        "birthDate",
-        json!(before.birth_date),
-        json!(after.birth_date),
-        true,
-    );
-    diff(
-        &mut changes,
-        "idNumber",
-        json!(before.id_number),
-        json!(after.id_number),
-        true,
-    );
-    diff(
-        &mut changes,
-        "schoolId",
-        json!(before.school_id),
-        json!(after.school_id),
-        false,
-    );
-    diff(
-        &mut changes,
-        "stage",
-        json!(before.stage),
-        json!(after.stage),
-        false,
-    );
-    diff(
-        &mut changes,
-        "subject",
-        json!(before.subject),
-        json!(after.subject),
-        false,
-    );
-    diff(
-        &mut changes,
-        "education",
-        json!(before.education),
-        json!(after.education),
-        false,
-    );
-    diff(
-        &mut changes,
-        "hiredOn",
-        json!(before.hired_on),
-        json!(after.hired_on),
-        false,
-    );
-    commit_recorded(tx, actor, "updateTeacher", id, Value::Object(changes)).await?;
+    let changes = corrections(&before, &after);
+    commit_recorded(tx, actor, "updateTeacher", id, changes).await?;
     Ok(after)
 }
 
@@ -416,5 +384,43 @@ mod tests {
             Err(Error::Invalid { field, .. }) if field == "idNumber"
         ));
         assert_eq!(reconcile_birth_date(other, None).unwrap(), other);
+    }
+
+    fn teacher_row() -> teacher::Model {
+        let now = chrono::DateTime::UNIX_EPOCH;
+        teacher::Model {
+            id: Uuid::nil(),
+            staff_no: "DC-001".into(),
+            name: "李敏".into(),
+            gender: "MALE".into(),
+            birth_date: NaiveDate::from_ymd_opt(1985, 3, 15),
+            id_number: Some("36073019850315009X".into()),
+            school_id: Uuid::nil(),
+            stage: "PRIMARY".into(),
+            subject: "数学".into(),
+            education: 3,
+            hired_on: None,
+            left_on: None,
+            leave_reason: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn a_correction_audits_each_changed_field_and_only_that_personal_data_changed() {
+        let before = teacher_row();
+        let after = teacher::Model {
+            name: "李明".into(),
+            birth_date: NaiveDate::from_ymd_opt(1985, 3, 16),
+            education: 4,
+            hired_on: NaiveDate::from_ymd_opt(2008, 9, 1),
+            ..before.clone()
+        };
+        assert_eq!(
+            corrections(&before, &after).to_string(),
+            r#"{"birthDate":"changed","education":{"after":4,"before":3},"hiredOn":{"after":"2008-09-01","before":null},"name":{"after":"李明","before":"李敏"}}"#
+        );
+        assert_eq!(corrections(&before, &before).to_string(), "{}");
     }
 }

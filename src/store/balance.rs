@@ -2,7 +2,9 @@
 //! with students in a school year, in one grouped query.
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Query, SimpleExpr};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Func, JoinType, Query, SelectStatement, SimpleExpr,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait};
 
 use crate::error::{Error, Result};
@@ -32,28 +34,49 @@ fn count_where(cond: SimpleExpr) -> SimpleExpr {
     .cast_as(Alias::new("BIGINT"))
 }
 
-pub async fn units(
-    db: &impl ConnectionTrait,
-    school_year: i32,
-    d: NaiveDate,
-) -> Result<Vec<UnitRow>> {
-    let e = |c: enrollment::Column| -> SimpleExpr { Expr::col((enrollment::Entity, c)) };
-    let t = |c: teacher::Column| -> SimpleExpr { Expr::col((teacher::Entity, c)) };
-    let k = Alias::new("k");
-    // Teachers who are key teachers on D at county level or above (rule 3, whole family).
-    let key = Query::select()
+/// Teachers who are key teachers on D at county level or above (rule 3, whole family): one
+/// row per teacher, so the join below adds no duplicates.
+fn key_teachers_on(d: NaiveDate) -> SelectStatement {
+    Query::select()
         .column(designation::Column::TeacherId)
         .from(designation::Entity)
         .cond_where(designation::in_force_on(d))
         .and_where(designation::Column::Level.gte(Level::County.rank()))
         .group_by_col(designation::Column::TeacherId)
-        .to_owned();
+        .to_owned()
+}
+
+/// The join of a unit's teachers: same school and stage, employed on D.
+fn teaches_in_unit_on(d: NaiveDate) -> SimpleExpr {
+    let e = |c: enrollment::Column| -> SimpleExpr { Expr::col((enrollment::Entity, c)) };
+    let t = |c: teacher::Column| -> SimpleExpr { Expr::col((teacher::Entity, c)) };
+    t(teacher::Column::SchoolId)
+        .eq(e(enrollment::Column::SchoolId))
+        .and(t(teacher::Column::Stage).eq(e(enrollment::Column::Stage)))
+        .and(
+            t(teacher::Column::HiredOn)
+                .is_null()
+                .or(t(teacher::Column::HiredOn).lte(d)),
+        )
+        .and(
+            t(teacher::Column::LeftOn)
+                .is_null()
+                .or(t(teacher::Column::LeftOn).gt(d)),
+        )
+}
+
+/// One row per unit with students in `school_year`: its students and, as of D, the teachers
+/// each indicator counts.
+fn units_query(school_year: i32, d: NaiveDate) -> SelectStatement {
+    let e = |c: enrollment::Column| -> SimpleExpr { Expr::col((enrollment::Entity, c)) };
+    let t = |c: teacher::Column| -> SimpleExpr { Expr::col((teacher::Entity, c)) };
+    let k = Alias::new("k");
     let stage_floor = |stage: Stage| {
         e(enrollment::Column::Stage)
             .eq(stage.code())
             .and(t(teacher::Column::Education).gte(higher_education_floor(stage).rank()))
     };
-    let stmt = Query::select()
+    Query::select()
         .expr_as(e(enrollment::Column::SchoolId), Alias::new("school_id"))
         .expr_as(e(enrollment::Column::Stage), Alias::new("stage"))
         .expr_as(
@@ -73,26 +96,10 @@ pub async fn units(
             Alias::new("pe_arts"),
         )
         .from(enrollment::Entity)
-        .join(
-            JoinType::LeftJoin,
-            teacher::Entity,
-            t(teacher::Column::SchoolId)
-                .eq(e(enrollment::Column::SchoolId))
-                .and(t(teacher::Column::Stage).eq(e(enrollment::Column::Stage)))
-                .and(
-                    t(teacher::Column::HiredOn)
-                        .is_null()
-                        .or(t(teacher::Column::HiredOn).lte(d)),
-                )
-                .and(
-                    t(teacher::Column::LeftOn)
-                        .is_null()
-                        .or(t(teacher::Column::LeftOn).gt(d)),
-                ),
-        )
+        .join(JoinType::LeftJoin, teacher::Entity, teaches_in_unit_on(d))
         .join_subquery(
             JoinType::LeftJoin,
-            key,
+            key_teachers_on(d),
             k.clone(),
             Expr::col((k, Alias::new("teacher_id"))).equals((teacher::Entity, teacher::Column::Id)),
         )
@@ -101,8 +108,15 @@ pub async fn units(
         .group_by_col((enrollment::Entity, enrollment::Column::SchoolId))
         .group_by_col((enrollment::Entity, enrollment::Column::Stage))
         .group_by_col((enrollment::Entity, enrollment::Column::Students))
-        .to_owned();
-    let rows = db.query_all(&stmt).await?;
+        .to_owned()
+}
+
+pub async fn units(
+    db: &impl ConnectionTrait,
+    school_year: i32,
+    d: NaiveDate,
+) -> Result<Vec<UnitRow>> {
+    let rows = db.query_all(&units_query(school_year, d)).await?;
     rows.iter()
         .map(|r| {
             let stage: String = r.try_get("", "stage")?;

@@ -154,17 +154,33 @@ fn key_teachers(
         .to_owned()
 }
 
-/// The mentoring quota's measure per day; with `studios`, per studio among those.
-fn mentoring(
+/// The pairs rule 7 counts for a member on the day: theirs in that studio, started by the
+/// day, and not withdrawn by it (a completed pair still counts).
+fn counted_pairs_of_member() -> SimpleExpr {
+    let m = |c: studio_member::Column| -> SimpleExpr { Expr::col((studio_member::Entity, c)) };
+    let p = |c: mentoring_pair::Column| -> SimpleExpr { Expr::col((mentoring_pair::Entity, c)) };
+    p(mentoring_pair::Column::StudioId)
+        .eq(m(studio_member::Column::StudioId))
+        .and(p(mentoring_pair::Column::MentorTeacherId).eq(m(studio_member::Column::TeacherId)))
+        .and(p(mentoring_pair::Column::StartedOn).lte(day_col()))
+        .and(
+            p(mentoring_pair::Column::Status)
+                .ne("WITHDRAWN")
+                .or(p(mentoring_pair::Column::EndedOn).is_null())
+                .or(p(mentoring_pair::Column::EndedOn).gt(day_col())),
+        )
+}
+
+/// Per member in force on each day (of studios at `min_level` or above, among `studios` if
+/// given): its pairs in that studio counted as rule 7 counts them, uncapped.
+fn pairs_per_member_day(
     days_table: SelectStatement,
     min_level: Level,
-    per_member: i64,
     studios: Option<&[Uuid]>,
 ) -> SelectStatement {
     let m = |c: studio_member::Column| -> SimpleExpr { Expr::col((studio_member::Entity, c)) };
     let s = |c: studio::Column| -> SimpleExpr { Expr::col((studio::Entity, c)) };
     let p = |c: mentoring_pair::Column| -> SimpleExpr { Expr::col((mentoring_pair::Entity, c)) };
-    // Per member in force on each day: its pairs in that studio counted as rule 7 counts them.
     let mut per_member_day = Query::select()
         .expr_as(Expr::col((days(), Alias::new("i"))), Alias::new("i"))
         .expr_as(m(studio_member::Column::Id), Alias::new("member_id"))
@@ -187,19 +203,7 @@ fn mentoring(
         .join(
             JoinType::LeftJoin,
             mentoring_pair::Entity,
-            p(mentoring_pair::Column::StudioId)
-                .eq(m(studio_member::Column::StudioId))
-                .and(
-                    p(mentoring_pair::Column::MentorTeacherId)
-                        .eq(m(studio_member::Column::TeacherId)),
-                )
-                .and(p(mentoring_pair::Column::StartedOn).lte(day_col()))
-                .and(
-                    p(mentoring_pair::Column::Status)
-                        .ne("WITHDRAWN")
-                        .or(p(mentoring_pair::Column::EndedOn).is_null())
-                        .or(p(mentoring_pair::Column::EndedOn).gt(day_col())),
-                ),
+            counted_pairs_of_member(),
         )
         .group_by_col((days(), Alias::new("i")))
         .group_by_col((studio_member::Entity, studio_member::Column::Id))
@@ -211,6 +215,18 @@ fn mentoring(
                 .is_in(ids.iter().copied()),
         );
     }
+    per_member_day
+}
+
+/// The mentoring quota's measure per day; with `studios`, per studio among those: each
+/// member's count capped at `per_member`, summed, beside the members in force.
+fn mentoring(
+    days_table: SelectStatement,
+    min_level: Level,
+    per_member: i64,
+    studios: Option<&[Uuid]>,
+) -> SelectStatement {
+    let per_member_day = pairs_per_member_day(days_table, min_level, studios);
     let x = Alias::new("x");
     let n: SimpleExpr = Expr::col((x.clone(), Alias::new("n")));
     let mut outer = Query::select();

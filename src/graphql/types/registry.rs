@@ -1,47 +1,23 @@
-//! The API's object types, built from store rows. The database layout is not the API: each
-//! type wraps a row and decides what to show, masking personal data for roles that may not
-//! see it.
+//! The registry's types: schools and their enrollments, teachers with their designations
+//! and reserve-pool entries, and the rows of `keyTeacherCounts`. Personal data (birth date, ID
+//! number) is shown or masked by the service's rule, not decided here.
 
 use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::connection::connection;
-use super::enums::{Area, DesignationKind, Education, Gender, Level, ReservePool, Role, Stage};
-use super::error::Api;
-use super::loaders::{
-    DesignationsOf, EnrollmentsOf, MembershipsOf, PairsAsMentee, PairsAsMentor, ReserveEntriesOf,
-    SchoolId, TeacherId, TokensOf,
-};
-use super::scalars::Date;
-use super::{loaders, viewer};
+use super::{load_school, load_teacher, stored};
 use crate::domain::{self, rules};
-use crate::error::Error;
+use crate::graphql::connection::connection;
+use crate::graphql::enums::{Area, DesignationKind, Education, Gender, Level, ReservePool, Stage};
+use crate::graphql::error::Api;
+use crate::graphql::loaders::{
+    DesignationsOf, EnrollmentsOf, MembershipsOf, PairsAsMentee, PairsAsMentor, ReserveEntriesOf,
+};
+use crate::graphql::scalars::Date;
+use crate::graphql::studios::{MentoringPair, StudioMember};
+use crate::graphql::{loaders, viewer};
 use crate::service::{self, schools as school_service};
-use crate::store::{audit, designation, enrollment, reserve_entry, school, teacher, user};
-
-/// A stored code or rank that no longer parses is a broken database, not bad input.
-pub(crate) fn stored<T>(r: std::result::Result<T, domain::Invalid>) -> Result<T> {
-    r.map_err(Error::stored).api()
-}
-
-pub(crate) async fn load_school(ctx: &Context<'_>, id: Uuid) -> Result<School> {
-    loaders(ctx)?
-        .load_one(SchoolId(id))
-        .await
-        .api()?
-        .map(School)
-        .ok_or_else(|| super::error::to_graphql(&Error::NotFound("school")))
-}
-
-pub(crate) async fn load_teacher(ctx: &Context<'_>, id: Uuid) -> Result<Teacher> {
-    loaders(ctx)?
-        .load_one(TeacherId(id))
-        .await
-        .api()?
-        .map(Teacher)
-        .ok_or_else(|| super::error::to_graphql(&Error::NotFound("teacher")))
-}
+use crate::store::{designation, enrollment, reserve_entry, school, teacher};
 
 /// A school (学校).
 #[derive(Clone)]
@@ -202,38 +178,32 @@ impl Teacher {
         Ok(service::designations::top_in_force(rows.unwrap_or_default(), d).map(Designation))
     }
     /// Studio memberships, any time, oldest first (for a studio host, in its studios).
-    async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<super::studios::StudioMember>> {
+    async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<StudioMember>> {
         let rows = loaders(ctx)?
             .load_one(MembershipsOf(self.0.id))
             .await
             .api()?;
         let rows = rows.unwrap_or_default();
-        Ok(rows.into_iter().map(super::studios::StudioMember).collect())
+        Ok(rows.into_iter().map(StudioMember).collect())
     }
     /// Pairs in which this teacher mentors, oldest first (for a studio host, in its studios).
-    async fn mentor_pairs(&self, ctx: &Context<'_>) -> Result<Vec<super::studios::MentoringPair>> {
+    async fn mentor_pairs(&self, ctx: &Context<'_>) -> Result<Vec<MentoringPair>> {
         let rows = loaders(ctx)?
             .load_one(PairsAsMentor(self.0.id))
             .await
             .api()?;
         let rows = rows.unwrap_or_default();
-        Ok(rows
-            .into_iter()
-            .map(super::studios::MentoringPair)
-            .collect())
+        Ok(rows.into_iter().map(MentoringPair).collect())
     }
     /// Pairs in which this teacher is mentored, oldest first (for a studio host, in its
     /// studios).
-    async fn mentee_pairs(&self, ctx: &Context<'_>) -> Result<Vec<super::studios::MentoringPair>> {
+    async fn mentee_pairs(&self, ctx: &Context<'_>) -> Result<Vec<MentoringPair>> {
         let rows = loaders(ctx)?
             .load_one(PairsAsMentee(self.0.id))
             .await
             .api()?;
         let rows = rows.unwrap_or_default();
-        Ok(rows
-            .into_iter()
-            .map(super::studios::MentoringPair)
-            .collect())
+        Ok(rows.into_iter().map(MentoringPair).collect())
     }
     /// Reserve-pool entries, oldest first.
     async fn reserve_entries(&self, ctx: &Context<'_>) -> Result<Vec<ReserveEntry>> {
@@ -336,103 +306,6 @@ impl ReserveEntry {
     }
 }
 
-/// A user of the service.
-#[derive(Clone)]
-pub struct User(pub user::Model);
-
-/// A user of the service.
-#[Object]
-impl User {
-    /// Identifier.
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    /// Login name.
-    async fn username(&self) -> &str {
-        &self.0.username
-    }
-    /// Role, which decides what the user may read and change.
-    async fn role(&self) -> Result<Role> {
-        Ok(stored(domain::Role::from_code(&self.0.role))?.into())
-    }
-    /// The teacher this user is (studio hosts), if linked.
-    async fn teacher(&self, ctx: &Context<'_>) -> Result<Option<Teacher>> {
-        match self.0.teacher_id {
-            Some(id) => load_teacher(ctx, id).await.map(Some),
-            None => Ok(None),
-        }
-    }
-    /// When the user was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When the user was disabled; a disabled user's tokens do not work.
-    async fn disabled_at(&self) -> Option<DateTime<Utc>> {
-        self.0.disabled_at
-    }
-    /// Whether the user can log in with a password.
-    async fn has_password(&self) -> bool {
-        self.0.password_hash.is_some()
-    }
-    /// The user's tokens, newest first (the user itself, or an admin). Batched over a page
-    /// of users.
-    async fn tokens(&self, ctx: &Context<'_>) -> Result<Vec<ApiToken>> {
-        let rows = loaders(ctx)?
-            .load_one(TokensOf(self.0.id))
-            .await
-            .api()?
-            .unwrap_or_default();
-        Ok(rows.into_iter().map(ApiToken).collect())
-    }
-}
-
-/// A bearer token, described (the token itself is shown only when issued).
-#[derive(Clone)]
-pub struct ApiToken(pub crate::store::token::Model);
-
-/// A bearer token, described (the token itself is shown only when issued).
-#[Object]
-impl ApiToken {
-    /// Identifier, for revoking it.
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    /// Where it came from: cli, first-start, createUser or login.
-    async fn origin(&self) -> &str {
-        &self.0.label
-    }
-    /// When it was issued.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    /// When it expires; null for tokens that last until revoked.
-    async fn expires_at(&self) -> Option<DateTime<Utc>> {
-        self.0.expires_at
-    }
-    /// When it was revoked.
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
-    }
-}
-
-/// A new user and its first bearer token (shown only this once).
-#[derive(SimpleObject)]
-pub struct CreatedUser {
-    /// The user.
-    pub user: User,
-    /// Bearer token for the user; it does not expire until revoked.
-    pub token: String,
-}
-
-/// A logged-in session.
-#[derive(SimpleObject)]
-pub struct Session {
-    /// Bearer token; it expires after the configured lifetime.
-    pub token: String,
-    /// Who logged in.
-    pub user: User,
-}
-
 /// One group of key teachers. Dimensions not grouped by are null.
 #[derive(SimpleObject, Clone)]
 #[graphql(complex)]
@@ -484,45 +357,5 @@ impl From<crate::store::counts::CountRow> for CountRow {
     }
 }
 
-/// One successful change, as the audit trail keeps it.
-#[derive(Clone)]
-pub struct AuditEvent(pub audit::Model);
-
-/// One successful change, as the audit trail keeps it.
-#[Object]
-impl AuditEvent {
-    /// Identifier.
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    /// When it happened.
-    async fn at(&self) -> DateTime<Utc> {
-        self.0.at
-    }
-    /// Username of who did it (`system` for the first start and command-line setup).
-    async fn actor(&self) -> &str {
-        &self.0.actor
-    }
-    /// The mutation's name, e.g. `createTeacher`.
-    async fn operation(&self) -> &str {
-        &self.0.operation
-    }
-    /// The record it changed.
-    async fn entity_id(&self) -> Option<Uuid> {
-        self.0.entity_id
-    }
-    /// What changed, as JSON (before/after for corrections; personal data only as "changed").
-    async fn details(&self) -> Option<&str> {
-        self.0.details.as_deref()
-    }
-}
-
 connection!(SchoolConnection, SchoolEdge, School, "schools");
 connection!(TeacherConnection, TeacherEdge, Teacher, "teachers");
-connection!(
-    AuditEventConnection,
-    AuditEventEdge,
-    AuditEvent,
-    "audit events"
-);
-connection!(UserConnection, UserEdge, User, "users");
