@@ -151,6 +151,13 @@ impl<T> GuardedIo<T> {
         }
     }
 
+    /// Whether writing `buf` means the request was answered: any write but an interim
+    /// `100 Continue` (sent before the body of a request that asked for it, which is still
+    /// being read) on HTTP/1.
+    fn ends_a_request(&self, buf: &[u8]) -> bool {
+        self.phase != Phase::Http2 && !buf.starts_with(b"HTTP/1.1 100 ")
+    }
+
     fn deadline_passed(&mut self, cx: &mut Context<'_>) -> bool {
         matches!(self.phase, Phase::Head(_) | Phase::Idle)
             && self.timer.as_mut().poll(cx).is_ready()
@@ -193,7 +200,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for GuardedIo<T> {
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
         let written = Pin::new(&mut this.inner).poll_write(cx, buf);
-        if matches!(written, Poll::Ready(Ok(n)) if n > 0) && this.phase != Phase::Http2 {
+        if matches!(written, Poll::Ready(Ok(n)) if n > 0) && this.ends_a_request(buf) {
             this.enter(Phase::Idle);
         }
         written
@@ -244,6 +251,13 @@ mod tests {
         c.enter(Phase::Idle);
         c.saw(b"GET /healthz");
         assert_eq!(c.phase, Phase::Head(0));
+    }
+
+    #[tokio::test]
+    async fn an_interim_100_continue_does_not_end_the_request() {
+        let c = io();
+        assert!(!c.ends_a_request(b"HTTP/1.1 100 Continue\r\n\r\n"));
+        assert!(c.ends_a_request(b"HTTP/1.1 200 OK\r\n"));
     }
 
     #[tokio::test]
