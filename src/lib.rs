@@ -7,6 +7,8 @@
 //!   service's permission check and audit and the store's entities.
 //! - [`service`]: use cases; permission checks, one transaction per mutation, audit events.
 //! - [`store`]: sea-orm entities and every SQL query, for SQLite and PostgreSQL alike.
+//! - [`sheet`]: HR's spreadsheets (xlsx, CSV) read into typed rows with every problem listed;
+//!   no database — the import service writes them.
 //! - [`domain`]: the rules — enums, parsed inputs, date rules, the role matrix. No I/O.
 //! - [`config`]: the one place that reads flags and environment variables.
 //! - [`error`]: the service error and its mapping to the contract's codes.
@@ -19,4 +21,5 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod service;
+pub mod sheet;
 pub mod store;

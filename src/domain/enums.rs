@@ -108,6 +108,48 @@ coded_enum!(
     AssessmentResult { Excellent = "EXCELLENT", Pass = "PASS", Fail = "FAIL" }
 );
 
+/// Gives an enumeration its Chinese labels (as HR's sheets and the glossary write them) and a
+/// `parse` that takes either spelling, so a sheet and the API accept the same values.
+macro_rules! labelled {
+    ($name:ident { $($variant:ident = $label:literal),+ $(,)? }) => {
+        impl $name {
+            /// The Chinese label of the glossary.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// The value with this Chinese label.
+            pub fn from_label(label: &str) -> Result<Self, Invalid> {
+                match label {
+                    $($label => Ok($name::$variant),)+
+                    _ => Err(Self::refusal()),
+                }
+            }
+
+            /// A Chinese label or a code (any letter case), trimmed.
+            pub fn parse(text: &str) -> Result<Self, Invalid> {
+                let text = text.trim();
+                Self::from_label(text)
+                    .or_else(|_| Self::from_code(&text.to_ascii_uppercase()))
+                    .map_err(|_| Self::refusal())
+            }
+
+            fn refusal() -> Invalid {
+                let labels: Vec<&str> = Self::ALL.iter().map(|v| v.label()).collect();
+                let codes: Vec<&str> = Self::ALL.iter().map(|v| v.code()).collect();
+                Invalid(format!("must be one of {} (or {})", labels.join(", "), codes.join(", ")))
+            }
+        }
+    };
+}
+
+labelled!(Level { School = "校级", County = "县级", Municipal = "市级", Provincial = "省级", National = "国家级" });
+labelled!(DesignationKind { KeyTeacher = "骨干教师", SubjectLeader = "学科带头人", MasterTeacher = "名师" });
+labelled!(Stage { Primary = "小学", Junior = "初中" });
+labelled!(Area { Urban = "城区", Rural = "农村" });
+labelled!(Gender { Female = "女", Male = "男" });
+labelled!(Education { Secondary = "中专", Associate = "大专", Bachelor = "本科", Master = "硕士", Doctorate = "博士" });
+
 impl Role {
     /// Parses the command line's spelling (`studio-host`) as well as the API's (`STUDIO_HOST`).
     pub fn parse_cli(text: &str) -> Result<Self, Invalid> {
@@ -161,6 +203,30 @@ mod tests {
             from_top_rank(county_master),
             Ok((Level::County, DesignationKind::MasterTeacher))
         );
+    }
+
+    #[test]
+    fn labels_and_codes_both_parse() {
+        assert_eq!(Level::parse(" 县级 "), Ok(Level::County));
+        assert_eq!(Level::parse("national"), Ok(Level::National));
+        assert_eq!(
+            DesignationKind::parse("学科带头人"),
+            Ok(DesignationKind::SubjectLeader)
+        );
+        assert_eq!(Gender::parse("男"), Ok(Gender::Male));
+        assert_eq!(Education::parse("BACHELOR"), Ok(Education::Bachelor));
+        assert_eq!(Area::from_label("农村"), Ok(Area::Rural));
+        assert_eq!(Stage::Junior.label(), "初中");
+        for education in Education::ALL {
+            assert_eq!(Education::parse(education.label()), Ok(*education));
+        }
+    }
+
+    #[test]
+    fn a_refused_label_names_the_allowed_values() {
+        let refusal = Gender::parse("未知").unwrap_err();
+        assert_eq!(refusal.0, "must be one of 女, 男 (or FEMALE, MALE)");
+        assert!(Stage::from_label("PRIMARY").is_err());
     }
 
     #[test]

@@ -1,0 +1,197 @@
+//! Where rows come from: the format told by the zip magic or the file name, CSV decoded from
+//! UTF-8 or GB18030, xlsx's first worksheet; each row numbered as Excel shows it.
+//!
+//! CSV is read one record at a time, so beyond the file's own bytes memory does not grow with
+//! the file. For xlsx calamine loads the worksheet's whole range: an xlsx is a zip of XML that
+//! cannot be read row by row without a streaming reader of our own, and a 50,000-row sheet's
+//! range is a few tens of MiB, which the upload limit bounds anyway.
+
+use std::io::Cursor;
+
+use calamine::{Data, Range, Reader, Xlsx};
+use chrono::NaiveDate;
+use encoding_rs::{Encoding, GB18030, UTF_8};
+
+use super::SheetError;
+use super::cell::Cell;
+
+/// A spreadsheet format the import reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Csv,
+}
+
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+impl Format {
+    /// The zip magic says xlsx whatever the name; otherwise the extension decides.
+    pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Format, SheetError> {
+        if bytes.starts_with(ZIP_MAGIC) {
+            return Ok(Format::Xlsx);
+        }
+        let extension = file_name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase());
+        match extension.as_deref() {
+            Some("csv") => Ok(Format::Csv),
+            // Named .xlsx but not a zip: calamine would only say "invalid zip header".
+            Some("xlsx") => Err(SheetError::Unreadable(
+                "the file is not an xlsx workbook".into(),
+            )),
+            _ => Err(SheetError::UnknownFormat(file_name.to_owned())),
+        }
+    }
+}
+
+/// One non-empty row: its number as Excel shows it and its cells.
+pub type Numbered = (u32, Vec<Cell>);
+
+/// The rows of a file, header first.
+pub enum Source<'a> {
+    Csv(CsvRows<'a>),
+    Xlsx(XlsxRows),
+}
+
+impl<'a> Source<'a> {
+    pub fn open(format: Format, bytes: &'a [u8]) -> Result<Source<'a>, SheetError> {
+        match format {
+            Format::Csv => Ok(Source::Csv(CsvRows::new(bytes))),
+            Format::Xlsx => XlsxRows::new(bytes).map(Source::Xlsx),
+        }
+    }
+
+    /// The next row that is not empty, or a reason the file cannot be read further.
+    pub fn next_row(&mut self) -> Option<Result<Numbered, SheetError>> {
+        loop {
+            let next = match self {
+                Source::Csv(rows) => rows.next_row(),
+                Source::Xlsx(rows) => rows.next_row().map(Ok),
+            };
+            match next {
+                Some(Ok((_, cells))) if cells.iter().all(Cell::is_empty) => continue,
+                other => return other,
+            }
+        }
+    }
+}
+
+/// CSV records, decoded field by field.
+pub struct CsvRows<'a> {
+    reader: csv::Reader<&'a [u8]>,
+    encoding: &'static Encoding,
+    bytes: &'a [u8],
+    record: csv::ByteRecord,
+    /// Blank lines the csv reader skipped so far: Excel shows them as rows.
+    blank_lines: u64,
+    records: u64,
+}
+
+impl<'a> CsvRows<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        // Valid UTF-8 is UTF-8; anything else is what Excel in China writes, GB18030 (a
+        // superset of GBK). Its multi-byte sequences never contain `,`, `"` or a line break,
+        // so splitting raw bytes into fields before decoding them is safe.
+        let (bytes, encoding) = match bytes.strip_prefix(UTF8_BOM) {
+            Some(rest) => (rest, UTF_8),
+            None if std::str::from_utf8(bytes).is_ok() => (bytes, UTF_8),
+            None => (bytes, GB18030),
+        };
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        CsvRows {
+            reader,
+            encoding,
+            bytes,
+            record: csv::ByteRecord::new(),
+            blank_lines: 0,
+            records: 0,
+        }
+    }
+
+    fn next_row(&mut self) -> Option<Result<Numbered, SheetError>> {
+        let from = usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX);
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => return None,
+            Ok(true) => {}
+            Err(e) => return Some(Err(SheetError::Unreadable(e.to_string()))),
+        }
+        self.blank_lines += self.blank_lines_at(from);
+        self.records += 1;
+        let row = u32::try_from(self.records + self.blank_lines).unwrap_or(u32::MAX);
+        let cells = self
+            .record
+            .iter()
+            .map(|field| {
+                let (text, _) = self.encoding.decode_without_bom_handling(field);
+                Cell::Text(text.into_owned())
+            })
+            .collect();
+        Some(Ok((row, cells)))
+    }
+
+    /// The blank lines the csv reader skips from `from` on without reporting them. A `\n`
+    /// right after the previous record's `\r` ends that record and is no blank line.
+    fn blank_lines_at(&self, from: usize) -> u64 {
+        let rest = self.bytes.get(from..).unwrap_or_default();
+        let after_cr = from > 0 && self.bytes.get(from - 1) == Some(&b'\r');
+        let mut i = usize::from(after_cr && rest.first() == Some(&b'\n'));
+        let mut lines = 0;
+        while let Some(b) = rest.get(i).filter(|b| matches!(b, b'\r' | b'\n')) {
+            i += if *b == b'\r' && rest.get(i + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
+            lines += 1;
+        }
+        lines
+    }
+}
+
+/// The first worksheet of a workbook.
+pub struct XlsxRows {
+    range: Range<Data>,
+    next: usize,
+}
+
+impl XlsxRows {
+    fn new(bytes: &[u8]) -> Result<Self, SheetError> {
+        let unreadable = |e: calamine::XlsxError| SheetError::Unreadable(e.to_string());
+        let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
+        let range = workbook
+            .worksheet_range_at(0)
+            .ok_or(SheetError::NoHeader)?
+            .map_err(unreadable)?;
+        Ok(XlsxRows { range, next: 0 })
+    }
+
+    fn next_row(&mut self) -> Option<Numbered> {
+        let (first_row, _) = self.range.start()?;
+        let cells: Vec<Cell> = self.range.rows().nth(self.next)?.iter().map(cell).collect();
+        // The range starts at the first used cell; Excel counts rows from 1 at the top.
+        let row = first_row.saturating_add(1).saturating_add(self.next as u32);
+        self.next += 1;
+        Some((row, cells))
+    }
+}
+
+fn cell(data: &Data) -> Cell {
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
+                .map_or(Cell::Number(dt.as_f64()), Cell::Date)
+        }
+        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
+        Data::Error(e) => Cell::Text(e.to_string()),
+    }
+}
