@@ -44,6 +44,17 @@ pub fn today() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
 
+/// A record's end may not come before its start: `end` on or after `start`, the refusal naming
+/// what began (`the entry`, `joining`…) and when, in the words every end date is refused with.
+pub fn not_before(end: NaiveDate, start: NaiveDate, what: &str) -> Result<(), super::Invalid> {
+    if end < start {
+        return Err(super::Invalid(format!(
+            "must not be before {what} on {start}"
+        )));
+    }
+    Ok(())
+}
+
 /// The earliest date the registry takes: no record of a serving teacher is older.
 pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
     Some(d) => d,
@@ -107,6 +118,17 @@ pub fn check_birth_date(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_end_may_fall_on_its_start_but_not_before_it() {
+        assert!(not_before(d("2024-03-01"), d("2024-03-01"), "the start").is_ok());
+        assert_eq!(
+            not_before(d("2024-02-29"), d("2024-03-01"), "joining")
+                .unwrap_err()
+                .0,
+            "must not be before joining on 2024-03-01"
+        );
+    }
 
     #[test]
     fn dates_are_taken_from_1900_to_ten_years_ahead() {

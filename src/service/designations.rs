@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::teachers::check_subject;
 use super::{commit_recorded, found, require};
 use crate::domain::{Actor, DesignationKind, Label, Level, Permission, SubjectName, rules};
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldContext, Result};
 use crate::store::{self, Db, designation, teacher};
 
 /// A designation to award.
@@ -117,12 +117,8 @@ pub async fn revoke(
             "the designation was already revoked on {on}"
         )));
     }
-    if revoked_on < before.awarded_on {
-        return Err(Error::invalid(
-            "revokedOn",
-            format!("must not be before the award on {}", before.awarded_on),
-        ));
-    }
+    crate::domain::rules::not_before(revoked_on, before.awarded_on, "the award")
+        .field("revokedOn")?;
     let mut active = before.into_active_model();
     active.revoked_on = Set(Some(revoked_on));
     active.revoke_reason = Set(Some(reason.into_string()));

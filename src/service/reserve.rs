@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{commit_recorded, found, require};
 use crate::domain::{Actor, Permission, ReservePool};
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldContext, Result};
 use crate::store::{self, Db, reserve_entry, teacher};
 
 pub async fn enter(
@@ -80,12 +80,7 @@ pub async fn leave(
             "the entry was already left on {left}"
         )));
     }
-    if left_on < before.entered_on {
-        return Err(Error::invalid(
-            "leftOn",
-            format!("must not be before the entry on {}", before.entered_on),
-        ));
-    }
+    crate::domain::rules::not_before(left_on, before.entered_on, "the entry").field("leftOn")?;
     let mut active = before.into_active_model();
     active.left_on = Set(Some(left_on));
     let after = active.update(&tx).await?;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::host::{found_for_running, lock_for_running, require_running};
 use super::{employed_teacher, in_force_on};
 use crate::domain::{Actor, MemberRole};
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldContext, Result};
 use crate::service::commit_recorded;
 use crate::store::{self, Db, mentoring_pair, studio_member};
 
@@ -87,12 +87,7 @@ pub async fn remove_member(
             s.name
         )));
     }
-    if left_on < member.joined_on {
-        return Err(Error::invalid(
-            "leftOn",
-            format!("must not be before joining on {}", member.joined_on),
-        ));
-    }
+    crate::domain::rules::not_before(left_on, member.joined_on, "joining").field("leftOn")?;
     let active = mentoring_pair::active_count_for_mentor(&tx, s.id, member.teacher_id).await?;
     if active > 0 {
         return Err(Error::Conflict(format!(

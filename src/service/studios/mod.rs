@@ -27,7 +27,7 @@ use crate::domain::rules::employed_on;
 use crate::domain::{
     Actor, AssessmentResult, Label, Level, MemberRole, Permission, StudioStatus, SubjectName,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldContext, Result};
 use crate::store::page::{Page, PageRequest};
 use crate::store::{self, Db, school, studio, studio_assessment, studio_member, teacher};
 
@@ -216,13 +216,8 @@ pub async fn close_studio(
     require(actor, Permission::ManageStudios)?;
     let tx = db.begin().await?;
     let s = lock_in_status(&tx, id, StudioStatus::Active).await?;
-    if let Some(e) = s.established_on
-        && closed_on < e
-    {
-        return Err(Error::invalid(
-            "closedOn",
-            format!("must not be before the establishment on {e}"),
-        ));
+    if let Some(e) = s.established_on {
+        crate::domain::rules::not_before(closed_on, e, "the establishment").field("closedOn")?;
     }
     let model = close_locked(&tx, s, closed_on).await?;
     commit_recorded(
@@ -255,12 +250,8 @@ pub async fn assess_studio(
             s.name
         )));
     };
-    if assessed_on < established {
-        return Err(Error::invalid(
-            "assessedOn",
-            format!("must not be before the establishment on {established}"),
-        ));
-    }
+    crate::domain::rules::not_before(assessed_on, established, "the establishment")
+        .field("assessedOn")?;
     if studio_assessment::find(&tx, studio_id, cycle.as_str())
         .await?
         .is_some()

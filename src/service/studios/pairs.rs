@@ -11,7 +11,7 @@ use super::host::{found_for_running, lock_for_running, require_running};
 use super::{employed_teacher, in_force_on};
 use crate::domain::rules::today;
 use crate::domain::{ActivityKind, Actor, PairStatus};
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldContext, Result};
 use crate::service::commit_recorded;
 use crate::store::{Db, mentoring_activity, mentoring_pair, studio_member};
 
@@ -131,12 +131,7 @@ pub async fn end_pair(
             pair.ended_on.map(|d| d.to_string()).unwrap_or_default()
         )));
     }
-    if ended_on < pair.started_on {
-        return Err(Error::invalid(
-            "endedOn",
-            format!("must not be before the start on {}", pair.started_on),
-        ));
-    }
+    crate::domain::rules::not_before(ended_on, pair.started_on, "the start").field("endedOn")?;
     let mut model = pair.into_active_model();
     model.ended_on = Set(Some(ended_on));
     model.status = Set(status.code().to_owned());
