@@ -23,6 +23,43 @@ pub enum Command {
     User(UserCommand),
     /// Fill an empty database with a fictional county (leaves a non-empty one alone).
     Demo(DemoArgs),
+    /// Load a sheet of HR's (.xlsx or .csv) all or nothing; every bad row is listed.
+    Import(ImportArgs),
+}
+
+/// The kinds of sheet the import takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SheetArg {
+    Schools,
+    Teachers,
+    Designations,
+    Enrollments,
+}
+
+impl SheetArg {
+    pub fn kind(self) -> crate::service::import::SheetKind {
+        use crate::service::import::SheetKind;
+        match self {
+            SheetArg::Schools => SheetKind::Schools,
+            SheetArg::Teachers => SheetKind::Teachers,
+            SheetArg::Designations => SheetKind::Designations,
+            SheetArg::Enrollments => SheetKind::Enrollments,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// What the sheet holds.
+    #[arg(value_enum)]
+    pub sheet: SheetArg,
+    /// The .xlsx or .csv file (CSV in UTF-8 or GB18030).
+    pub file: std::path::PathBuf,
+    /// Check every row and say what would change, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -123,6 +160,10 @@ pub struct Settings {
     /// Largest request body, in bytes.
     #[arg(long, env = "REGISTRY_MAX_BODY_BYTES", default_value_t = 1_048_576)]
     pub max_body_bytes: usize,
+    /// Largest upload (a multipart request carrying a sheet for an import), in bytes. Only
+    /// multipart requests get this limit; all others keep max-body-bytes.
+    #[arg(long, env = "REGISTRY_MAX_UPLOAD_BYTES", default_value_t = 20 * 1_048_576)]
+    pub max_upload_bytes: usize,
     /// Most operations in one batched request.
     #[arg(long, env = "REGISTRY_MAX_BATCH", default_value_t = 10)]
     pub max_batch: usize,
@@ -181,6 +222,7 @@ impl Default for Settings {
             max_depth: 12,
             max_complexity: 20_000,
             max_body_bytes: 1_048_576,
+            max_upload_bytes: 20 * 1_048_576,
             max_batch: 10,
             request_timeout_ms: 30_000,
             max_nesting: 64,

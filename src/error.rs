@@ -32,6 +32,13 @@ pub enum Error {
         limit: &'static str,
         message: String,
     },
+    /// A sheet of HR's import with bad rows: nothing was written. Holds every problem up to
+    /// a bound (`problems`) and how many there were in all (`count`).
+    #[error("{count} problems in the sheet; nothing was written")]
+    Sheet {
+        problems: Vec<crate::sheet::Problem>,
+        count: usize,
+    },
     /// Anything from the database that is not a rule of ours.
     #[error("database error: {0}")]
     Db(DbErr),
@@ -74,7 +81,9 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::NotFound(_) => "NOT_FOUND",
-            Error::Invalid { .. } | Error::Limit { .. } => Self::BAD_USER_INPUT,
+            Error::Invalid { .. } | Error::Limit { .. } | Error::Sheet { .. } => {
+                Self::BAD_USER_INPUT
+            }
             Error::Conflict(_) => "CONFLICT",
             Error::Forbidden(_) => "FORBIDDEN",
             Error::Unauthenticated(_) => "UNAUTHENTICATED",

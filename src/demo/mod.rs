@@ -30,14 +30,14 @@ mod targets;
 mod teachers;
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::domain::{Actor, Permission};
 use crate::error::Result;
 use crate::service::{commit_recorded, require};
-use crate::store::{Db, school};
+use crate::store::{Db, insert_chunks, school};
 
 /// What the demo wrote.
 #[derive(Debug, Clone, Default)]
@@ -123,19 +123,4 @@ pub async fn fill(db: &Db, actor: &Actor, teachers_wanted: usize) -> Result<Opti
     )
     .await?;
     Ok(Some(summary))
-}
-
-/// Bulk inserts in chunks of 400 rows: at most 15 columns a row keeps a statement's bound
-/// parameters well under SQLite's limit (32,766) and PostgreSQL's (65,535).
-async fn insert_chunks<E, A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<()>
-where
-    E: EntityTrait,
-    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
-{
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(400).collect();
-        E::insert_many(chunk).exec_without_returning(db).await?;
-    }
-    Ok(())
 }

@@ -120,6 +120,9 @@ impl StaffNo {
         }
         Ok(StaffNo(text))
     }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
     pub fn into_string(self) -> String {
         self.0
     }
@@ -132,6 +135,9 @@ pub struct PersonName(String);
 impl PersonName {
     pub fn parse(text: &str) -> Result<Self, Invalid> {
         bounded(text, NAME_MAX_CHARS).map(PersonName)
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
     pub fn into_string(self) -> String {
         self.0

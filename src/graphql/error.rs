@@ -23,9 +23,29 @@ pub fn to_graphql(err: &Error) -> async_graphql::Error {
         match err {
             Error::Invalid { field, .. } => e.set("field", field.as_str()),
             Error::Limit { limit, .. } => e.set("limit", *limit),
+            Error::Sheet { problems, count } => {
+                e.set("problemCount", *count as u64);
+                e.set("problems", problem_list(problems));
+            }
             _ => {}
         }
     })
+}
+
+/// A sheet's problems as `extensions.problems`: `{row, column, value, reason}` each.
+fn problem_list(problems: &[crate::sheet::Problem]) -> async_graphql::Value {
+    let item = |p: &crate::sheet::Problem| {
+        let mut map = async_graphql::indexmap::IndexMap::new();
+        map.insert(
+            async_graphql::Name::new("row"),
+            async_graphql::Value::from(p.row),
+        );
+        map.insert(async_graphql::Name::new("column"), p.column.clone().into());
+        map.insert(async_graphql::Name::new("value"), p.value.clone().into());
+        map.insert(async_graphql::Name::new("reason"), p.reason.clone().into());
+        async_graphql::Value::Object(map)
+    };
+    async_graphql::Value::List(problems.iter().map(item).collect())
 }
 
 /// `.api()` turns a service result into a resolver result.

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod connection;
 pub mod enums;
 pub mod error;
+pub mod imports;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
@@ -44,6 +45,7 @@ pub struct Mutation(
     studios::StudioMutation,
     targets::TargetMutation,
     accounts::AccountMutation,
+    imports::ImportMutation,
 );
 
 /// The schema, without data: the HTTP layer adds a [`RequestState`] and loaders to each

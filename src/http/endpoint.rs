@@ -294,17 +294,100 @@ async fn read_body(body: Body, settings: &Settings) -> Result<Vec<u8>, (StatusCo
     }
 }
 
+/// A multipart request's content type: the only kind that may carry a file, and the only one
+/// the larger upload limit applies to.
+fn multipart_type(req: &Request) -> Option<String> {
+    let value = req.headers().get("content-type")?.to_str().ok()?;
+    value
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("multipart/")
+        .then(|| value.to_owned())
+}
+
+/// The body's size checked on its announced length, before any of it is read: an upload
+/// (multipart) against max-upload-bytes, anything else against max-body-bytes.
+fn check_length(
+    req: &Request,
+    settings: &Settings,
+    upload: bool,
+) -> Result<(), (StatusCode, Error)> {
+    let (max, limit) = if upload {
+        (settings.max_upload_bytes, "max-upload-bytes")
+    } else {
+        (settings.max_body_bytes, "max-body-bytes")
+    };
+    let length = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match length {
+        None => Err((
+            StatusCode::LENGTH_REQUIRED,
+            Error::Limit {
+                limit,
+                message: "the body must announce its length (Content-Length)".to_owned(),
+            },
+        )),
+        Some(n) if n > max as u64 => Err((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Error::Limit {
+                limit,
+                message: format!("the body is over the limit of {max} bytes"),
+            },
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// A multipart body (the GraphQL multipart request spec) as requests: one file at most, of
+/// at most max-upload-bytes, held in memory (the limit bounds it).
+async fn parse_multipart(
+    content_type: &str,
+    bytes: &[u8],
+    settings: &Settings,
+) -> Result<(Vec<async_graphql::Request>, bool), Error> {
+    let options = async_graphql::http::MultipartOptions::default()
+        .max_file_size(settings.max_upload_bytes)
+        .max_num_files(1);
+    let batch = async_graphql::http::receive_batch_body(Some(content_type), bytes, options)
+        .await
+        .map_err(|e| Error::invalid("body", format!("is not a GraphQL multipart request: {e}")))?;
+    match batch {
+        async_graphql::BatchRequest::Single(one) => Ok((vec![one], false)),
+        async_graphql::BatchRequest::Batch(many) if many.len() > settings.max_batch => {
+            Err(Error::Limit {
+                limit: "max-batch",
+                message: format!("at most {} operations per request", settings.max_batch),
+            })
+        }
+        async_graphql::BatchRequest::Batch(many) => Ok((many, true)),
+    }
+}
+
+/// The body read within its bounds and parsed as one or several requests.
+async fn requests_of(
+    req: &Request,
+    body: Body,
+    settings: &Settings,
+) -> Result<(Vec<async_graphql::Request>, bool), (StatusCode, Error)> {
+    let multipart = multipart_type(req);
+    check_length(req, settings, multipart.is_some())?;
+    let bytes = read_body(body, settings).await?;
+    let parsed = match &multipart {
+        Some(content_type) => parse_multipart(content_type, &bytes, settings).await,
+        None => parse_body(&bytes, settings),
+    };
+    parsed.map_err(|e| (StatusCode::BAD_REQUEST, e))
+}
+
 #[handler]
 pub(super) async fn graphql(req: &Request, body: Body, Data(app): Data<&AppState>) -> Response {
     let request_id = Uuid::now_v7();
     let span = tracing::info_span!("graphql", %request_id);
     async move {
-        let parsed = match read_body(body, &app.settings).await {
-            Ok(bytes) => {
-                parse_body(&bytes, &app.settings).map_err(|e| (StatusCode::BAD_REQUEST, e))
-            }
-            Err(refused) => Err(refused),
-        };
+        let parsed = requests_of(req, body, &app.settings).await;
         let (requests, is_batch) = match parsed {
             Ok(parsed) => parsed,
             Err((status, err)) => return refuse(status, &err, request_id),

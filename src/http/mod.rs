@@ -2,8 +2,8 @@
 //! `GET /schema.graphql`, `GET /healthz`.
 //!
 //! Hardening runs from the socket inwards: connection limits and header and idle timeouts
-//! ([`conn`]); a body-size limit checked on the headers, before the body is read (here); then,
-//! in [`endpoint`], a body-read timeout, a nesting bound on the raw body and query text before
+//! ([`conn`]); then, in [`endpoint`], a body-size limit checked on the headers before the body
+//! is read (uploads, which are multipart, have their own, larger one), a body-read timeout, a nesting bound on the raw body and query text before
 //! anything recursive parses them, a batch-size limit, a bound on the fields a query selects
 //! and on every text it carries ([`crate::graphql::limits`]), the rule that without a valid
 //! token only `login` runs, query depth and complexity limits (in the schema), and a
@@ -19,10 +19,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
-use poem::error::SizedLimitError;
 use poem::http::StatusCode;
 use poem::listener::{Acceptor, Listener, TcpListener};
-use poem::middleware::SizeLimit;
 use poem::web::{Data, Html};
 use poem::{EndpointExt, IntoResponse, Response, Route, Server, get, handler};
 use uuid::Uuid;
@@ -75,23 +73,6 @@ fn refuse(status: StatusCode, err: &Error, request_id: Uuid) -> Response {
         .body(serde_json::to_string(&body).unwrap_or_default())
 }
 
-/// A body refused on its headers by the size limit.
-async fn too_large(e: SizedLimitError, max_body: usize) -> Response {
-    let (status, limit, message) = match e {
-        SizedLimitError::PayloadTooLarge => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "max-body-bytes",
-            format!("the body is over the limit of {max_body} bytes"),
-        ),
-        SizedLimitError::MissingContentLength => (
-            StatusCode::LENGTH_REQUIRED,
-            "max-body-bytes",
-            "the body must announce its length (Content-Length)".to_owned(),
-        ),
-    };
-    refuse(status, &Error::Limit { limit, message }, Uuid::now_v7())
-}
-
 #[handler]
 fn graphiql(Data(app): Data<&AppState>) -> Response {
     if !app.settings.graphiql {
@@ -123,16 +104,8 @@ async fn healthz(Data(app): Data<&AppState>) -> Response {
 
 /// The routes, with the state attached.
 pub fn app(state: AppState) -> impl poem::Endpoint {
-    let max_body = state.settings.max_body_bytes;
     Route::new()
-        .at(
-            "/graphql",
-            get(graphiql).post(
-                endpoint::graphql
-                    .with(SizeLimit::new(max_body))
-                    .catch_error(move |e: SizedLimitError| too_large(e, max_body)),
-            ),
-        )
+        .at("/graphql", get(graphiql).post(endpoint::graphql))
         .at("/schema.graphql", get(schema_sdl))
         .at("/healthz", get(healthz))
         .data(state)

@@ -26,24 +26,13 @@ pub struct NewDesignation {
 
 pub async fn award(db: &Db, actor: &Actor, input: NewDesignation) -> Result<designation::Model> {
     require(actor, Permission::WriteRegistry)?;
-    if let Some(expires) = input.expires_on
-        && expires < input.awarded_on
-    {
-        return Err(Error::invalid("expiresOn", "must not be before awardedOn"));
-    }
+    check_dates(&input)?;
     let tx = db.begin().await?;
     let teacher = found(
         store::by_id::<teacher::Entity>(&tx, input.teacher_id).await?,
         "teacher",
     )?;
-    if let Some(left) = teacher.left_on
-        && input.awarded_on >= left
-    {
-        return Err(Error::Conflict(format!(
-            "{} left on {left} and cannot be awarded a designation after that",
-            teacher.name
-        )));
-    }
+    employed_when_awarded(&teacher, input.awarded_on)?;
     if let Some(subject) = &input.subject {
         check_subject(&tx, "subject", subject).await?;
     }
@@ -52,10 +41,7 @@ pub async fn award(db: &Db, actor: &Actor, input: NewDesignation) -> Result<desi
             .await?
             .is_some()
     {
-        return Err(Error::Conflict(format!(
-            "certificate number {} is already recorded",
-            cert.as_str()
-        )));
+        return Err(certificate_taken(cert.as_str()));
     }
     let duplicate = designation::same_award(
         &tx,
@@ -71,9 +57,58 @@ pub async fn award(db: &Db, actor: &Actor, input: NewDesignation) -> Result<desi
             teacher.name, input.level, input.kind, input.awarded_on
         )));
     }
-    let model = designation::ActiveModel {
+    let (kind, level) = (input.kind.code(), input.level.code());
+    let model = new_row(input, Utc::now()).insert(&tx).await?;
+    commit_recorded(
+        tx,
+        actor,
+        "awardDesignation",
+        model.id,
+        json!({
+            "teacherId": teacher.id, "kind": kind, "level": level,
+            "awardedOn": model.awarded_on, "expiresOn": model.expires_on, "batch": model.batch,
+        }),
+    )
+    .await?;
+    Ok(model)
+}
+
+/// A designation does not expire before it is awarded.
+pub(crate) fn check_dates(input: &NewDesignation) -> Result<()> {
+    match input.expires_on {
+        Some(expires) if expires < input.awarded_on => {
+            Err(Error::invalid("expiresOn", "must not be before awardedOn"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A teacher is awarded a designation only while employed.
+pub(crate) fn employed_when_awarded(teacher: &teacher::Model, awarded_on: NaiveDate) -> Result<()> {
+    match teacher.left_on {
+        Some(left) if awarded_on >= left => Err(Error::Conflict(format!(
+            "{} left on {left} and cannot be awarded a designation after that",
+            teacher.name
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A certificate number is recorded once.
+pub(crate) fn certificate_taken(certificate_no: &str) -> Error {
+    Error::Conflict(format!(
+        "certificate number {certificate_no} is already recorded"
+    ))
+}
+
+/// The row of a designation whose rules have been checked.
+pub(crate) fn new_row(
+    input: NewDesignation,
+    now: chrono::DateTime<Utc>,
+) -> designation::ActiveModel {
+    designation::ActiveModel {
         id: Set(Uuid::now_v7()),
-        teacher_id: Set(teacher.id),
+        teacher_id: Set(input.teacher_id),
         kind: Set(input.kind.rank()),
         level: Set(input.level.rank()),
         subject: Set(input.subject.map(SubjectName::into_string)),
@@ -83,22 +118,8 @@ pub async fn award(db: &Db, actor: &Actor, input: NewDesignation) -> Result<desi
         revoked_on: Set(None),
         revoke_reason: Set(None),
         certificate_no: Set(input.certificate_no.map(Label::into_string)),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
     }
-    .insert(&tx)
-    .await?;
-    commit_recorded(
-        tx,
-        actor,
-        "awardDesignation",
-        model.id,
-        json!({
-            "teacherId": teacher.id, "kind": input.kind.code(), "level": input.level.code(),
-            "awardedOn": model.awarded_on, "expiresOn": model.expires_on, "batch": model.batch,
-        }),
-    )
-    .await?;
-    Ok(model)
 }
 
 /// Revokes a designation (撤销): in force up to the day before `revoked_on`.

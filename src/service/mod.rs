@@ -8,6 +8,7 @@ pub mod auth;
 pub mod balance;
 pub mod counts;
 pub mod designations;
+pub mod import;
 pub mod journal;
 pub mod passwords;
 pub mod reads;

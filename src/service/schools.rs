@@ -37,32 +37,43 @@ pub fn stages(school: &school::Model) -> Vec<Stage> {
         .collect()
 }
 
-pub async fn create_school(db: &Db, actor: &Actor, input: NewSchool) -> Result<school::Model> {
-    require(actor, Permission::WriteRegistry)?;
-    if input.stages.is_empty() {
+/// A school teaches at least one stage.
+pub(crate) fn check_stages(stages: &[Stage]) -> Result<()> {
+    if stages.is_empty() {
         return Err(Error::invalid(
             "stages",
             "a school teaches at least one stage",
         ));
     }
-    let tx = db.begin().await?;
-    if school::by_name(&tx, input.name.as_str()).await?.is_some() {
-        return Err(Error::Conflict(format!(
-            "a school named {} already exists",
-            input.name.as_str()
-        )));
-    }
-    let model = school::ActiveModel {
+    Ok(())
+}
+
+/// School names are unique: HR and the sheets name schools by them.
+pub(crate) fn name_taken(name: &str) -> Error {
+    Error::Conflict(format!("a school named {name} already exists"))
+}
+
+/// The row of a school whose rules have been checked.
+pub(crate) fn new_row(input: NewSchool, now: chrono::DateTime<Utc>) -> school::ActiveModel {
+    school::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(input.name.into_string()),
         township: Set(input.township.into_string()),
         area: Set(input.area.code().to_owned()),
         has_primary: Set(input.stages.contains(&Stage::Primary)),
         has_junior: Set(input.stages.contains(&Stage::Junior)),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
     }
-    .insert(&tx)
-    .await?;
+}
+
+pub async fn create_school(db: &Db, actor: &Actor, input: NewSchool) -> Result<school::Model> {
+    require(actor, Permission::WriteRegistry)?;
+    check_stages(&input.stages)?;
+    let tx = db.begin().await?;
+    if school::by_name(&tx, input.name.as_str()).await?.is_some() {
+        return Err(name_taken(input.name.as_str()));
+    }
+    let model = new_row(input, Utc::now()).insert(&tx).await?;
     commit_recorded(
         tx,
         actor,
@@ -84,6 +95,32 @@ pub struct SetEnrollment {
     pub students: i32,
 }
 
+/// The rules of an enrollment figure that need no database.
+pub(crate) fn check_enrollment(input: &SetEnrollment) -> Result<()> {
+    check_school_year(input.school_year)?;
+    check_students(input.students)
+}
+
+/// School years the registry records.
+pub(crate) fn check_school_year(year: i32) -> Result<()> {
+    if (2000..=2100).contains(&year) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "schoolYear",
+            "must be a year between 2000 and 2100",
+        ))
+    }
+}
+
+/// A number of students.
+pub(crate) fn check_students(students: i32) -> Result<()> {
+    if students < 0 {
+        return Err(Error::invalid("students", "must not be negative"));
+    }
+    Ok(())
+}
+
 /// Sets (creates or replaces) an enrollment figure.
 pub async fn set_enrollment(
     db: &Db,
@@ -91,26 +128,13 @@ pub async fn set_enrollment(
     input: SetEnrollment,
 ) -> Result<enrollment::Model> {
     require(actor, Permission::WriteRegistry)?;
-    if !(2000..=2100).contains(&input.school_year) {
-        return Err(Error::invalid(
-            "schoolYear",
-            "must be a year between 2000 and 2100",
-        ));
-    }
-    if input.students < 0 {
-        return Err(Error::invalid("students", "must not be negative"));
-    }
+    check_enrollment(&input)?;
     let tx = db.begin().await?;
     let school = found(
         store::by_id::<school::Entity>(&tx, input.school_id).await?,
         "school",
     )?;
-    if !teaches(&school, input.stage) {
-        return Err(Error::invalid(
-            "stage",
-            format!("{} does not teach the {} stage", school.name, input.stage),
-        ));
-    }
+    super::teachers::teaches_stage(&school, input.stage)?;
     let before = enrollment::find(&tx, school.id, input.school_year, input.stage.code()).await?;
     enrollment::upsert(
         &tx,

@@ -51,7 +51,12 @@ pub(crate) async fn check_subject(
     field: &str,
     subject: &SubjectName,
 ) -> Result<()> {
-    if subject::exists(db, subject.as_str()).await? {
+    subject_listed(subject::exists(db, subject.as_str()).await?, field, subject)
+}
+
+/// The subject rule once the list has been asked: the import asks it for a whole sheet.
+pub(crate) fn subject_listed(listed: bool, field: &str, subject: &SubjectName) -> Result<()> {
+    if listed {
         Ok(())
     } else {
         Err(Error::invalid(
@@ -59,6 +64,18 @@ pub(crate) async fn check_subject(
             format!("{} is not on the subject reference list", subject.as_str()),
         ))
     }
+}
+
+/// A staff number is registered once.
+pub(crate) fn staff_no_taken(staff_no: &str) -> Error {
+    Error::Conflict(format!("staff number {staff_no} is already registered"))
+}
+
+/// An ID number belongs to one teacher.
+pub(crate) fn id_number_taken(other_staff_no: &str) -> Error {
+    Error::Conflict(format!(
+        "the ID number is already registered to staff number {other_staff_no}"
+    ))
 }
 
 /// The birth date the ID number carries must agree with the one given; when only the ID
@@ -90,10 +107,7 @@ async fn check_unique_id_number(
     except: Option<Uuid>,
 ) -> Result<()> {
     match teacher::by_id_number(db, id_number.as_str()).await? {
-        Some(other) if Some(other.id) != except => Err(Error::Conflict(format!(
-            "the ID number is already registered to staff number {}",
-            other.staff_no
-        ))),
+        Some(other) if Some(other.id) != except => Err(id_number_taken(&other.staff_no)),
         _ => Ok(()),
     }
 }
@@ -107,8 +121,14 @@ async fn school_teaching(
         store::by_id::<school::Entity>(db, school_id).await?,
         "school",
     )?;
-    if teaches(&school, stage) {
-        Ok(school)
+    teaches_stage(&school, stage)?;
+    Ok(school)
+}
+
+/// A teacher teaches a stage their school has.
+pub(crate) fn teaches_stage(school: &school::Model, stage: Stage) -> Result<()> {
+    if teaches(school, stage) {
+        Ok(())
     } else {
         Err(Error::invalid(
             "stage",
@@ -117,26 +137,23 @@ async fn school_teaching(
     }
 }
 
-pub async fn create_teacher(db: &Db, actor: &Actor, input: NewTeacher) -> Result<teacher::Model> {
-    require(actor, Permission::WriteRegistry)?;
+/// The rules of a new teacher that need no database: the birth date agrees with the ID number
+/// and gives a working age on the hire day. Returns the birth date to record.
+pub(crate) fn checked_birth_date(input: &NewTeacher) -> Result<Option<NaiveDate>> {
     let birth_date = reconcile_birth_date(input.birth_date, input.id_number.as_ref())?;
     check_birth_date(birth_date, input.hired_on)?;
-    let tx = db.begin().await?;
-    school_teaching(&tx, input.school_id, input.stage).await?;
-    check_subject(&tx, "subject", &input.subject).await?;
-    let staff_no = input.staff_no.into_string();
-    if teacher::by_staff_no(&tx, &staff_no).await?.is_some() {
-        return Err(Error::Conflict(format!(
-            "staff number {staff_no} is already registered"
-        )));
-    }
-    if let Some(id_number) = &input.id_number {
-        check_unique_id_number(&tx, id_number, None).await?;
-    }
-    let now = Utc::now();
-    let model = teacher::ActiveModel {
+    Ok(birth_date)
+}
+
+/// The row of a new teacher whose rules have been checked.
+pub(crate) fn new_row(
+    input: NewTeacher,
+    birth_date: Option<NaiveDate>,
+    now: chrono::DateTime<Utc>,
+) -> teacher::ActiveModel {
+    teacher::ActiveModel {
         id: Set(Uuid::now_v7()),
-        staff_no: Set(staff_no),
+        staff_no: Set(input.staff_no.into_string()),
         name: Set(input.name.into_string()),
         gender: Set(input.gender.code().to_owned()),
         birth_date: Set(birth_date),
@@ -151,8 +168,24 @@ pub async fn create_teacher(db: &Db, actor: &Actor, input: NewTeacher) -> Result
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&tx)
-    .await?;
+}
+
+pub async fn create_teacher(db: &Db, actor: &Actor, input: NewTeacher) -> Result<teacher::Model> {
+    require(actor, Permission::WriteRegistry)?;
+    let birth_date = checked_birth_date(&input)?;
+    let tx = db.begin().await?;
+    school_teaching(&tx, input.school_id, input.stage).await?;
+    check_subject(&tx, "subject", &input.subject).await?;
+    if teacher::by_staff_no(&tx, input.staff_no.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(staff_no_taken(input.staff_no.as_str()));
+    }
+    if let Some(id_number) = &input.id_number {
+        check_unique_id_number(&tx, id_number, None).await?;
+    }
+    let model = new_row(input, birth_date, Utc::now()).insert(&tx).await?;
     commit_recorded(
         tx,
         actor,
@@ -217,13 +250,12 @@ pub async fn update_teacher(
     require(actor, Permission::WriteRegistry)?;
     let tx = db.begin().await?;
     let before = found(store::by_id::<teacher::Entity>(&tx, id).await?, "teacher")?;
-    let stage = match patch.stage {
-        Some(s) => s,
-        None => Stage::from_code(&before.stage).map_err(|e| Error::invalid("stage", e))?,
-    };
-    let school_id = patch.school_id.unwrap_or(before.school_id);
     if patch.school_id.is_some() || patch.stage.is_some() {
-        school_teaching(&tx, school_id, stage).await?;
+        let stage = match patch.stage {
+            Some(s) => s,
+            None => Stage::from_code(&before.stage).map_err(|e| Error::invalid("stage", e))?,
+        };
+        school_teaching(&tx, patch.school_id.unwrap_or(before.school_id), stage).await?;
     }
     if let Some(subject) = &patch.subject {
         check_subject(&tx, "subject", subject).await?;
@@ -231,6 +263,22 @@ pub async fn update_teacher(
     if let Some(id_number) = &patch.id_number {
         check_unique_id_number(&tx, id_number, Some(id)).await?;
     }
+    let after = patched(&before, patch, Utc::now())?;
+    let after = after.into_active_model().reset_all().update(&tx).await?;
+    let changes = corrections(&before, &after);
+    commit_recorded(tx, actor, "updateTeacher", id, changes).await?;
+    Ok(after)
+}
+
+/// A teacher's record after a correction, by the rules that need no database: an ID number
+/// brings its birth date along, the birth date agrees with it and gives a working age on the
+/// hire day, and the hire comes before any departure. The school, subject and ID-number
+/// uniqueness are the caller's to check (one row at a time, or a sheet at a time).
+pub(crate) fn patched(
+    before: &teacher::Model,
+    patch: TeacherPatch,
+    now: chrono::DateTime<Utc>,
+) -> Result<teacher::Model> {
     let id_number_after = patch.id_number.clone().or_else(|| {
         before
             .id_number
@@ -252,32 +300,29 @@ pub async fn update_teacher(
             format!("must be before the departure on {l}"),
         ));
     }
-
-    let mut active = before.clone().into_active_model();
+    let mut after = before.clone();
     if let Some(name) = patch.name {
-        active.name = Set(name.into_string());
+        after.name = name.into_string();
     }
     if let Some(gender) = patch.gender {
-        active.gender = Set(gender.code().to_owned());
+        after.gender = gender.code().to_owned();
     }
-    active.birth_date = Set(birth_date);
+    after.birth_date = birth_date;
     if let Some(id_number) = patch.id_number {
-        active.id_number = Set(Some(id_number.into_string()));
+        after.id_number = Some(id_number.into_string());
     }
-    active.school_id = Set(school_id);
-    active.stage = Set(stage.code().to_owned());
+    after.school_id = patch.school_id.unwrap_or(before.school_id);
+    if let Some(stage) = patch.stage {
+        after.stage = stage.code().to_owned();
+    }
     if let Some(subject) = patch.subject {
-        active.subject = Set(subject.into_string());
+        after.subject = subject.into_string();
     }
     if let Some(education) = patch.education {
-        active.education = Set(education.rank());
+        after.education = education.rank();
     }
-    active.hired_on = Set(hired_on);
-    active.updated_at = Set(Utc::now());
-    let after = active.update(&tx).await?;
-
-    let changes = corrections(&before, &after);
-    commit_recorded(tx, actor, "updateTeacher", id, changes).await?;
+    after.hired_on = hired_on;
+    after.updated_at = now;
     Ok(after)
 }
 

@@ -67,6 +67,11 @@ impl Header {
         Ok(Header { found, unknown })
     }
 
+    /// The header of a field's column as the file wrote it, for a problem the service finds.
+    pub fn written<'a>(&'a self, field: &'a str) -> &'a str {
+        self.find(field).map_or(field, |(_, written)| written)
+    }
+
     fn find(&self, field: &str) -> Option<(usize, &str)> {
         self.found
             .iter()

@@ -107,6 +107,11 @@ impl<T> Sheet<'_, T> {
     pub fn unknown_columns(&self) -> &[String] {
         &self.header.unknown
     }
+
+    /// About how many data rows the file holds, for a progress bar.
+    pub fn rows_hint(&self) -> u64 {
+        self.source.rows_hint().saturating_sub(1)
+    }
 }
 
 impl<T: SheetRow> Iterator for Sheet<'_, T> {

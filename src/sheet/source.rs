@@ -62,6 +62,15 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// About how many rows the file holds, header included, for a progress bar: exact for
+    /// xlsx, the line count for CSV.
+    pub fn rows_hint(&self) -> u64 {
+        match self {
+            Source::Csv(rows) => rows.bytes.iter().filter(|b| **b == b'\n').count() as u64 + 1,
+            Source::Xlsx(rows) => rows.range.height() as u64,
+        }
+    }
+
     /// The next row that is not empty, or a reason the file cannot be read further.
     pub fn next_row(&mut self) -> Option<Result<Numbered, SheetError>> {
         loop {
@@ -171,7 +180,14 @@ impl XlsxRows {
 
     fn next_row(&mut self) -> Option<Numbered> {
         let (first_row, _) = self.range.start()?;
-        let cells: Vec<Cell> = self.range.rows().nth(self.next)?.iter().map(cell).collect();
+        let (height, width) = self.range.get_size();
+        if self.next >= height {
+            return None;
+        }
+        // By position, not `rows().nth()`, which walks from the top each time.
+        let cells: Vec<Cell> = (0..width)
+            .map(|c| self.range.get((self.next, c)).map_or(Cell::Empty, cell))
+            .collect();
         // The range starts at the first used cell; Excel counts rows from 1 at the top.
         let row = first_row.saturating_add(1).saturating_add(self.next as u32);
         self.next += 1;

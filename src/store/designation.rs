@@ -50,6 +50,17 @@ pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Model>,
     Entity::find_by_id(id).one(db).await
 }
 
+/// The designations recorded under any of these certificate numbers.
+pub async fn by_certificate_nos(
+    db: &impl ConnectionTrait,
+    certificate_nos: &[String],
+) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::CertificateNo.is_in(certificate_nos.iter().cloned()))
+        .all(db)
+        .await
+}
+
 pub async fn by_certificate_no(
     db: &impl ConnectionTrait,
     certificate_no: &str,

@@ -170,3 +170,21 @@ where
 {
     E::find_by_id(id).one(db).await
 }
+
+/// Bulk inserts in chunks of 400 rows: at most 15 columns a row keeps a statement's bound
+/// parameters well under SQLite's limit (32,766) and PostgreSQL's (65,535).
+pub async fn insert_chunks<E, A>(
+    db: &impl sea_orm::ConnectionTrait,
+    rows: Vec<A>,
+) -> Result<(), DbErr>
+where
+    E: sea_orm::EntityTrait,
+    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(400).collect();
+        E::insert_many(chunk).exec_without_returning(db).await?;
+    }
+    Ok(())
+}

@@ -29,6 +29,11 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Model
         .await
 }
 
+/// Every school: the import names schools by name, and a registry has thousands at most.
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
+    Entity::find().all(db).await
+}
+
 pub async fn by_name(db: &impl ConnectionTrait, name: &str) -> Result<Option<Model>, DbErr> {
     Entity::find().filter(Column::Name.eq(name)).one(db).await
 }

@@ -196,6 +196,42 @@ pub async fn by_id_number(
         .await
 }
 
+/// The teachers with any of these staff numbers: the import looks a sheet up a chunk at a time.
+pub async fn by_staff_nos(
+    db: &impl ConnectionTrait,
+    staff_nos: &[String],
+) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::StaffNo.is_in(staff_nos.iter().cloned()))
+        .all(db)
+        .await
+}
+
+/// The teachers holding any of these ID numbers.
+pub async fn by_id_numbers(
+    db: &impl ConnectionTrait,
+    id_numbers: &[String],
+) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::IdNumber.is_in(id_numbers.iter().cloned()))
+        .all(db)
+        .await
+}
+
+/// How many teachers (present or departed) a school has registered at a stage: a stage in
+/// use cannot be taken from the school.
+pub async fn count_at(
+    db: &impl ConnectionTrait,
+    school_id: Uuid,
+    stage: &str,
+) -> Result<u64, DbErr> {
+    Entity::find()
+        .filter(Column::SchoolId.eq(school_id))
+        .filter(Column::Stage.eq(stage))
+        .count(db)
+        .await
+}
+
 /// A page of the teachers the filter keeps, in creation order.
 pub async fn page(
     db: &impl ConnectionTrait,

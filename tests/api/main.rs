@@ -16,6 +16,7 @@ mod designations;
 mod errors;
 mod hardening_the_api;
 mod host_departure;
+mod importing_sheets;
 mod paging_and_filters;
 mod registering_teachers;
 mod role_matrix;

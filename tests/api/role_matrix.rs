@@ -49,10 +49,53 @@ const COLUMNS: [&str; 6] = [
 struct Row {
     query: &'static str,
     expect: [Outcome; 6],
+    /// A sheet the request uploads as `$file` (file name, content): sent as a multipart
+    /// request.
+    upload: Option<(&'static str, &'static str)>,
 }
 
 const fn row(query: &'static str, expect: [Outcome; 6]) -> Row {
-    Row { query, expect }
+    Row {
+        query,
+        expect,
+        upload: None,
+    }
+}
+
+const fn upload(
+    query: &'static str,
+    sheet: (&'static str, &'static str),
+    expect: [Outcome; 6],
+) -> Row {
+    Row {
+        query,
+        expect,
+        upload: Some(sheet),
+    }
+}
+
+/// A row's request: JSON, or multipart with its sheet as `$file`.
+async fn send(app: &TestApp, token: Option<&str>, r: &Row, vars: &Value) -> Value {
+    let Some((file_name, content)) = r.upload else {
+        return app.gql(token, r.query, vars.clone()).await;
+    };
+    let mut variables = vars.clone();
+    variables["file"] = Value::Null;
+    let operations = json!({ "query": r.query, "variables": variables });
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "0": ["variables.file"] }).to_string())
+        .part(
+            "0",
+            reqwest::multipart::Part::bytes(content.as_bytes().to_vec()).file_name(file_name),
+        );
+    let mut req = reqwest::Client::new()
+        .post(app.url("/graphql"))
+        .multipart(form);
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    req.send().await.unwrap().json().await.unwrap()
 }
 
 /// The one root field a row's request asks for.
@@ -105,6 +148,12 @@ const TABLE: &[Row] = &[
     row("mutation($t: UUID!) { updateTeacher(id: $t, input: { name: \"乙\" }) { id } }", [A, A, F, F, F, U]),
     row("mutation($leaver: UUID!) { recordDeparture(teacherId: $leaver, leftOn: \"2025-07-01\", reason: \"调出\") { id } }", [A, A, F, F, F, U]),
     row("mutation($t: UUID!) { awardDesignation(input: { teacherId: $t, kind: KEY_TEACHER, level: SCHOOL, awardedOn: \"2024-05-01\" }) { id } }", [A, A, F, F, F, U]),
+    // HR's sheets, uploaded: each allowed import writes one audit event, even when the sheet
+    // changes nothing (a second column loading the same rows).
+    upload("mutation($file: Upload!) { importSchools(file: $file) { rows } }", ("s.csv", "学校,乡镇,城区/农村,学段\n矩阵导入学校,琴江镇,城区,小学\n"), [A, A, F, F, F, U]),
+    upload("mutation($file: Upload!) { importTeachers(file: $file) { rows } }", ("t.csv", "工号,姓名,性别,学校,学段,学科,学历\nRM-IMPORTED,甲,男,矩阵学校,小学,语文,本科\n"), [A, A, F, F, F, U]),
+    upload("mutation($file: Upload!) { importDesignations(file: $file) { rows } }", ("d.csv", "工号,称号,级别,认定日期\nRM-IMPORTED,骨干教师,校级,2024-05-01\n"), [A, A, F, F, F, U]),
+    upload("mutation($file: Upload!) { importEnrollments(file: $file) { rows } }", ("e.csv", "学校,学年,学段,在校生数\n矩阵学校,2025,小学,321\n"), [A, A, F, F, F, U]),
     row("mutation($d: UUID!) { revokeDesignation(id: $d, revokedOn: \"2025-01-01\", reason: \"违规\") { id } }", [A, A, F, F, F, U]),
     row("mutation($t: UUID!) { enterReservePool(input: { teacherId: $t, pool: KEY_TEACHER, enteredOn: \"2024-01-01\" }) { id } }", [A, A, F, F, F, U]),
     row("mutation($r: UUID!) { leaveReservePool(id: $r, leftOn: \"2025-01-01\") { id } }", [A, A, F, F, F, U]),
@@ -332,7 +381,7 @@ async fn every_role_may_do_exactly_what_the_roles_table_says(app: TestApp) {
         for r in TABLE {
             let field = root_field(r.query);
             let cell = format!("{column} × {field} ({})", r.query);
-            let resp = app.gql(token.as_deref(), r.query, vars.clone()).await;
+            let resp = send(&app, token.as_deref(), r, &vars).await;
             let expected = r.expect[n];
             // A row with a hidden cell is about studio S: allowed means S is in the answer.
             let about_studio = r.expect.contains(&H);

@@ -1,0 +1,294 @@
+//! HR's bulk import (issue 10): a sheet of schools, teachers, designations or enrollments
+//! loaded all or nothing.
+//!
+//! One transaction per sheet. The sheet is read a chunk of rows at a time ([`CHUNK`]): each
+//! chunk's keys are looked up in one query per kind of key, every row is checked by the same
+//! rule functions the mutations call (`service::teachers::patched`, `checked_birth_date`,
+//! `teaches_stage`…), and the chunk is written with bulk inserts. Once any row has a problem
+//! nothing more is written, but every later row is still checked, so that HR see every
+//! problem at once; then the transaction is dropped and nothing stays. A dry run checks the
+//! same way and rolls back. A clean sheet commits with one audit event.
+//!
+//! Rows are matched by natural key (schools by name, teachers by staff number, designations by
+//! staff number + kind + level + award date, enrollments by school + year + stage): a row
+//! that matches is compared and updated or left alone, so loading the same sheet again changes
+//! nothing. An empty optional cell leaves the registered value as it is, as an omitted field
+//! does in `updateTeacher`.
+
+mod designations;
+mod registry;
+mod teachers;
+
+use std::collections::HashMap;
+
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{commit_recorded, require};
+use crate::domain::{Actor, Permission};
+use crate::error::{Error, Result};
+use crate::sheet::{self, Header, Numbered, Problem, Sheet, SheetRow};
+use crate::store::Db;
+
+/// Rows checked and written together: one lookup query per key kind and chunk.
+const CHUNK: usize = 500;
+/// Problems listed in the answer; beyond these only their number is given, so that a sheet
+/// of 50,000 bad rows does not make an answer of millions of lines.
+pub const PROBLEMS_LISTED: usize = 1000;
+
+/// The four kinds of sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetKind {
+    Schools,
+    Teachers,
+    Designations,
+    Enrollments,
+}
+
+impl SheetKind {
+    /// The operation named in the audit trail.
+    fn operation(self) -> &'static str {
+        match self {
+            SheetKind::Schools => "importSchools",
+            SheetKind::Teachers => "importTeachers",
+            SheetKind::Designations => "importDesignations",
+            SheetKind::Enrollments => "importEnrollments",
+        }
+    }
+
+    /// The kind as the command line and the audit trail name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SheetKind::Schools => sheet::SchoolRow::KIND,
+            SheetKind::Teachers => sheet::TeacherRow::KIND,
+            SheetKind::Designations => sheet::DesignationRow::KIND,
+            SheetKind::Enrollments => sheet::EnrollmentRow::KIND,
+        }
+    }
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub kind: SheetKind,
+    pub file_name: String,
+    /// Data rows read (the header not counted).
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Headers that named no known column: their cells were ignored.
+    pub unknown_columns: Vec<String>,
+    /// Nothing was written: the counts say what a real run would do.
+    pub dry_run: bool,
+}
+
+/// Told how far an import has got: rows read, and about how many there are.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
+
+/// Who may import: those who may change the registry. Asked before an upload is read, so that
+/// a role without the right is refused as such, file or no file.
+pub fn may_import(actor: &Actor) -> Result<()> {
+    require(actor, Permission::WriteRegistry)
+}
+
+/// Loads a sheet all or nothing; see the module's comment.
+pub async fn import(
+    db: &Db,
+    actor: &Actor,
+    kind: SheetKind,
+    file_name: &str,
+    bytes: &[u8],
+    dry_run: bool,
+    progress: Progress<'_>,
+) -> Result<ImportReport> {
+    may_import(actor)?;
+    let tx = db.begin().await?;
+    let mut tally = Tally::default();
+    let unknown_columns = match kind {
+        SheetKind::Schools => {
+            let sheet = open(file_name, bytes)?;
+            let unknown = sheet.unknown_columns().to_vec();
+            registry::schools(&tx, sheet, &mut tally, progress).await?;
+            unknown
+        }
+        SheetKind::Teachers => {
+            let sheet = open(file_name, bytes)?;
+            let unknown = sheet.unknown_columns().to_vec();
+            teachers::import(&tx, sheet, &mut tally, progress).await?;
+            unknown
+        }
+        SheetKind::Designations => {
+            let sheet = open(file_name, bytes)?;
+            let unknown = sheet.unknown_columns().to_vec();
+            designations::import(&tx, sheet, &mut tally, progress).await?;
+            unknown
+        }
+        SheetKind::Enrollments => {
+            let sheet = open(file_name, bytes)?;
+            let unknown = sheet.unknown_columns().to_vec();
+            registry::enrollments(&tx, sheet, &mut tally, progress).await?;
+            unknown
+        }
+    };
+    if tally.count > 0 {
+        // Listed by row, as HR will fix them; rows checked in one chunk were noted by rule.
+        tally.problems.sort_by_key(|p| p.row);
+        // Dropping the transaction rolls back whatever the clean chunks before wrote.
+        return Err(Error::Sheet {
+            problems: tally.problems,
+            count: tally.count,
+        });
+    }
+    let report = ImportReport {
+        kind,
+        file_name: file_name.to_owned(),
+        rows: tally.rows,
+        created: tally.created,
+        updated: tally.updated,
+        unchanged: tally.unchanged,
+        unknown_columns,
+        dry_run,
+    };
+    if dry_run {
+        tx.rollback().await?;
+        return Ok(report);
+    }
+    let details = json!({
+        "kind": kind.name(), "fileName": report.file_name, "rows": report.rows,
+        "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
+    });
+    commit_recorded(tx, actor, kind.operation(), Uuid::now_v7(), details).await?;
+    Ok(report)
+}
+
+/// Opens a sheet; a file that cannot be read or lacks a required column is refused as a whole.
+fn open<'a, T: SheetRow>(file_name: &str, bytes: &'a [u8]) -> Result<Sheet<'a, T>> {
+    sheet::read(file_name, bytes).map_err(|e| Error::invalid("file", e))
+}
+
+/// What an import has found and done so far.
+#[derive(Debug, Default)]
+struct Tally {
+    /// The first [`PROBLEMS_LISTED`] problems.
+    problems: Vec<Problem>,
+    /// All problems.
+    count: usize,
+    rows: u64,
+    created: u64,
+    updated: u64,
+    unchanged: u64,
+}
+
+impl Tally {
+    fn add(&mut self, problems: Vec<Problem>) {
+        self.count += problems.len();
+        let room = PROBLEMS_LISTED.saturating_sub(self.problems.len());
+        self.problems.extend(problems.into_iter().take(room));
+    }
+
+    /// Writing stops at the first problem: the transaction will be dropped anyway.
+    fn writing(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The next chunk of rows that read without a problem; the others' problems are kept.
+    /// `None` when the sheet is done.
+    fn next_chunk<T: SheetRow>(
+        &mut self,
+        sheet: &mut Sheet<'_, T>,
+        progress: Progress<'_>,
+    ) -> Option<Vec<Numbered<T>>> {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut read = 0;
+        for row in sheet.by_ref().take(CHUNK) {
+            read += 1;
+            match row {
+                Ok(row) => chunk.push(row),
+                Err(problems) => self.add(problems),
+            }
+        }
+        self.rows += read;
+        progress(self.rows, sheet.rows_hint());
+        (read > 0).then_some(chunk)
+    }
+}
+
+/// One row's problems found by the service's rules, worded as the API words them.
+struct RowProblems<'a> {
+    row: u32,
+    header: &'a Header,
+    /// A field's value in this row as the problem shows it.
+    value_of: &'a (dyn Fn(&str) -> String + Sync),
+    problems: Vec<Problem>,
+}
+
+impl<'a> RowProblems<'a> {
+    fn new(row: u32, header: &'a Header, value_of: &'a (dyn Fn(&str) -> String + Sync)) -> Self {
+        RowProblems {
+            row,
+            header,
+            value_of,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Notes a rule's refusal: an invalid field names its own column (the API's field names
+    /// are the sheet's), any other refusal (a conflict) the column `field`.
+    fn check<T>(&mut self, outcome: Result<T>, field: &str) -> Option<T> {
+        match outcome {
+            Ok(value) => Some(value),
+            Err(error) => {
+                let (field, reason) = match error {
+                    Error::Invalid { field, reason } => (field, reason),
+                    other => (field.to_owned(), other.to_string()),
+                };
+                self.problems.push(Problem {
+                    row: self.row,
+                    column: self.header.written(&field).to_owned(),
+                    value: (self.value_of)(&field),
+                    reason,
+                });
+                None
+            }
+        }
+    }
+
+    fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// Hands the problems to the tally; true when there were none.
+    fn into_tally(self, tally: &mut Tally) -> bool {
+        let clean = self.problems.is_empty();
+        tally.add(self.problems);
+        clean
+    }
+}
+
+/// Natural keys seen earlier in the sheet, with their row: a key twice in one sheet is a
+/// problem on the second row (the sheet would contradict itself).
+struct SeenKeys<K> {
+    first_row: HashMap<K, u32>,
+}
+
+impl<K: std::hash::Hash + Eq> SeenKeys<K> {
+    fn new() -> Self {
+        SeenKeys {
+            first_row: HashMap::new(),
+        }
+    }
+
+    /// `Err` with the first row's number when the key was seen before.
+    fn note(&mut self, key: K, row: u32) -> Result<()> {
+        match self.first_row.get(&key) {
+            Some(first) => Err(Error::Conflict(format!(
+                "the same as row {first}: a sheet names each record once"
+            ))),
+            None => {
+                self.first_row.insert(key, row);
+                Ok(())
+            }
+        }
+    }
+}
