@@ -1,4 +1,7 @@
 //! The subcommands. Each opens the database (applying pending migrations) and calls services.
+//! `export` lives in [`export`].
+
+mod export;
 
 use anyhow::{Context as _, Result};
 
@@ -22,10 +25,11 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::User(UserCommand::Disable(args)) => set_disabled(args, true).await,
         Command::User(UserCommand::Enable(args)) => set_disabled(args, false).await,
         Command::Demo(args) => demo(args).await,
+        Command::Export(args) => export::run(args).await,
     }
 }
 
-async fn open(args: &DbArgs) -> Result<Db> {
+pub(crate) async fn open(args: &DbArgs) -> Result<Db> {
     Db::open(&args.db_config())
         .await
         .with_context(|| format!("cannot open the database at {}", redact(&args.database_url)))
