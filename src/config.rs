@@ -25,6 +25,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Load a sheet of HR's (.xlsx or .csv) all or nothing; every bad row is listed.
     Import(ImportArgs),
+    /// Write a report as xlsx or CSV: counts, teachers, progress or balance.
+    Export(ExportArgs),
 }
 
 /// The kinds of sheet the import takes.
@@ -58,6 +60,49 @@ pub struct ImportArgs {
     /// Check every row and say what would change, writing nothing.
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// `export REPORT --format csv|xlsx`: the same reports as `GET /export/REPORT.FORMAT`, with
+/// the same parameters as flags.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// counts, teachers, progress or balance.
+    pub report: String,
+    /// csv or xlsx.
+    #[arg(long)]
+    pub format: String,
+    /// The file to write; standard output when left out.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    /// The day the report speaks of (YYYY-MM-DD); today when left out.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// counts: dimensions to group by, e.g. TOWNSHIP,LEVEL.
+    #[arg(long)]
+    pub group_by: Option<String>,
+    /// counts: the lowest designation level counted (default COUNTY).
+    #[arg(long)]
+    pub min_level: Option<String>,
+    /// counts: designation kinds counted, e.g. KEY_TEACHER,SUBJECT_LEADER (default all).
+    #[arg(long)]
+    pub kinds: Option<String>,
+    /// balance: the school year whose enrollments weigh the units (required there).
+    #[arg(long)]
+    pub school_year: Option<String>,
+    /// counts, teachers: only schools of this township.
+    #[arg(long)]
+    pub township: Option<String>,
+    /// counts, teachers: only this stage (PRIMARY or JUNIOR).
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// counts: only URBAN or only RURAL schools.
+    #[arg(long)]
+    pub area: Option<String>,
+    /// counts, teachers: only this subject.
+    #[arg(long)]
+    pub subject: Option<String>,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -211,6 +256,10 @@ pub struct Settings {
     /// held up longer, a batch splits into a few (never into one statement per row).
     #[arg(long, env = "REGISTRY_LOADER_DELAY_MS", default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=1000))]
     pub loader_delay_ms: u64,
+    /// Most teachers one export file may list (`GET /export/teachers.xlsx`); a larger list is
+    /// refused before it is read, to be narrowed by township, school, stage or subject.
+    #[arg(long, env = "REGISTRY_MAX_EXPORT_ROWS", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_export_rows: u64,
 }
 
 impl Default for Settings {
@@ -236,6 +285,7 @@ impl Default for Settings {
             introspection: true,
             graphiql: true,
             loader_delay_ms: 1,
+            max_export_rows: 100_000,
         }
     }
 }

@@ -7,6 +7,8 @@
 //!   service's permission check and audit and the store's entities.
 //! - [`service`]: use cases; permission checks, one transaction per mutation, audit events.
 //! - [`store`]: sea-orm entities and every SQL query, for SQLite and PostgreSQL alike.
+//! - [`report`]: the registry's numbers as xlsx and CSV files (built through the services, so
+//!   with the same permissions), and the import's empty templates.
 //! - [`sheet`]: HR's spreadsheets (xlsx, CSV) read into typed rows with every problem listed;
 //!   no database — the import service writes them.
 //! - [`domain`]: the rules — enums, parsed inputs, date rules, the role matrix. No I/O.
@@ -20,6 +22,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod report;
 pub mod service;
 pub mod sheet;
 pub mod store;

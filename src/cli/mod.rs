@@ -1,5 +1,7 @@
 //! The subcommands. Each opens the database (applying pending migrations) and calls services.
+//! `export` lives in [`export`], `import` in [`import`].
 
+mod export;
 mod import;
 
 use anyhow::{Context as _, Result};
@@ -25,6 +27,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::User(UserCommand::Enable(args)) => set_disabled(args, false).await,
         Command::Demo(args) => demo(args).await,
         Command::Import(args) => import::run(args).await,
+        Command::Export(args) => export::run(args).await,
     }
 }
 

@@ -24,7 +24,8 @@ use crate::graphql::limits;
 use crate::service::auth::authenticate;
 use crate::service::journal::{Committed, Journal};
 
-fn bearer(req: &Request) -> Option<&str> {
+/// The token of an `Authorization: Bearer` header (also read by the export routes).
+pub(super) fn bearer(req: &Request) -> Option<&str> {
     let value = req.headers().get("authorization")?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme

@@ -1,5 +1,6 @@
 //! HTTP routes: `POST /graphql` ([`endpoint`]), GraphiQL on `GET /graphql`,
-//! `GET /schema.graphql`, `GET /healthz`.
+//! `GET /schema.graphql`, `GET /healthz`, and reports and import templates as files
+//! (`GET /export/…`, `GET /templates/…`, [`export`]).
 //!
 //! Hardening runs from the socket inwards: connection limits and header and idle timeouts
 //! ([`conn`]); then, in [`endpoint`], a body-size limit checked on the headers before the body
@@ -13,6 +14,7 @@
 
 pub mod conn;
 mod endpoint;
+mod export;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -108,6 +110,8 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
         .at("/graphql", get(graphiql).post(endpoint::graphql))
         .at("/schema.graphql", get(schema_sdl))
         .at("/healthz", get(healthz))
+        .at("/export/:file", get(export::report))
+        .at("/templates/:file", get(export::template_file))
         .data(state)
 }
 

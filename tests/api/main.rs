@@ -14,6 +14,7 @@ mod demo_county;
 mod departures;
 mod designations;
 mod errors;
+mod exporting_reports;
 mod hardening_the_api;
 mod host_departure;
 mod importing_sheets;
