@@ -99,3 +99,78 @@ async fn demo_fills_an_empty_database_once() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn import_loads_a_sheet_and_lists_every_problem_of_a_bad_one() {
+    let dir = temp_dir();
+    let db = dir.join("import.db").display().to_string();
+    let file = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let schools = file(
+        "学校.csv",
+        "学校,乡镇,城区/农村,学段\n琴江小学,琴江镇,城区,小学\n高田学校,高田镇,农村,小学;初中\n",
+    );
+    let out = run(&["import", "schools", &schools, "--database-url", &db]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert_eq!(
+        out.stdout.trim(),
+        "学校.csv: 2 schools rows: 2 created, 0 updated, 0 unchanged"
+    );
+    let teachers = file(
+        "教师.csv",
+        "工号,姓名,性别,学校,学段,学科,学历,备注\nQJ-1,李敏,女,琴江小学,小学,语文,本科,\nGT-1,赖芳,女,高田学校,初中,英语,大专,\n",
+    );
+    let dry = run(&[
+        "import",
+        "teachers",
+        &teachers,
+        "--dry-run",
+        "--database-url",
+        &db,
+    ]);
+    assert!(dry.status.success(), "{}", dry.stderr);
+    assert_eq!(
+        dry.stdout.trim(),
+        "教师.csv: 2 teachers rows: 2 created, 0 updated, 0 unchanged; columns ignored: 备注 (dry run: nothing was written)"
+    );
+    let again = run(&["import", "schools", &schools, "--database-url", &db]);
+    assert_eq!(
+        again.stdout.trim(),
+        "学校.csv: 2 schools rows: 0 created, 0 updated, 2 unchanged"
+    );
+    // A bad sheet: every problem on its own line, the last line says nothing was written,
+    // exit 1; then the dry run's teachers are still not there.
+    let bad = file(
+        "bad.csv",
+        "工号,姓名,性别,学校,学段,学科,学历\nQJ-2,王强,男,琴江小学,初中,数学,本科\nQJ-3,,男,无名学校,小学,语文,本科\n",
+    );
+    let out = run(&["import", "teachers", &bad, "--database-url", &db]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stdout);
+    let problems: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("row ") || l.starts_with("error: "))
+        .collect();
+    assert_eq!(
+        problems,
+        vec![
+            "row 2, 学段 \"初中\": 琴江小学 does not teach the JUNIOR stage",
+            "row 3, 姓名 \"\": must not be empty",
+            "error: bad.csv: 2 problems; nothing was written",
+        ]
+    );
+    let database = teacher_registry::store::Db::open(&teacher_registry::store::DbConfig::new(&db))
+        .await
+        .unwrap();
+    let count = teacher_registry::store::teacher::count(&database.read, &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        count, 0,
+        "neither the dry run nor the bad sheet wrote a teacher"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
