@@ -11,6 +11,7 @@
 //! - [`columns`]: the header's columns and [`Fields`], which reads a row's cells.
 //! - [`rows`]: the four kinds — schools, teachers, designations, enrollments.
 //! - [`source`]: format detection, decoding, numbering rows as Excel shows them.
+//! - `xlsx`: a workbook's first worksheet streamed row by row, within bounds.
 
 pub mod cell;
 pub mod columns;
@@ -18,6 +19,7 @@ pub mod rows;
 pub mod source;
 #[cfg(test)]
 mod tests;
+mod xlsx;
 
 use std::marker::PhantomData;
 

@@ -2,18 +2,13 @@
 //! UTF-8 or GB18030, xlsx's first worksheet; each row numbered as Excel shows it.
 //!
 //! CSV is read one record at a time, so beyond the file's own bytes memory does not grow with
-//! the file. For xlsx calamine loads the worksheet's whole range: an xlsx is a zip of XML that
-//! cannot be read row by row without a streaming reader of our own, and a 50,000-row sheet's
-//! range is a few tens of MiB, which the upload limit bounds anyway.
+//! the file. An xlsx worksheet is streamed cell by cell too ([`super::xlsx`]).
 
-use std::io::Cursor;
-
-use calamine::{Data, Range, Reader, Xlsx};
-use chrono::NaiveDate;
 use encoding_rs::{Encoding, GB18030, UTF_8};
 
 use super::SheetError;
 use super::cell::Cell;
+use super::xlsx::XlsxRows;
 
 /// A spreadsheet format the import reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +62,7 @@ impl<'a> Source<'a> {
     pub fn rows_hint(&self) -> u64 {
         match self {
             Source::Csv(rows) => rows.bytes.iter().filter(|b| **b == b'\n').count() as u64 + 1,
-            Source::Xlsx(rows) => rows.range.height() as u64,
+            Source::Xlsx(rows) => rows.rows_hint(),
         }
     }
 
@@ -76,7 +71,7 @@ impl<'a> Source<'a> {
         loop {
             let next = match self {
                 Source::Csv(rows) => rows.next_row(),
-                Source::Xlsx(rows) => rows.next_row().map(Ok),
+                Source::Xlsx(rows) => rows.next_row(),
             };
             match next {
                 Some(Ok((_, cells))) if cells.iter().all(Cell::is_empty) => continue,
@@ -158,56 +153,5 @@ impl<'a> CsvRows<'a> {
             lines += 1;
         }
         lines
-    }
-}
-
-/// The first worksheet of a workbook.
-pub struct XlsxRows {
-    range: Range<Data>,
-    next: usize,
-}
-
-impl XlsxRows {
-    fn new(bytes: &[u8]) -> Result<Self, SheetError> {
-        let unreadable = |e: calamine::XlsxError| SheetError::Unreadable(e.to_string());
-        let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
-        let range = workbook
-            .worksheet_range_at(0)
-            .ok_or(SheetError::NoHeader)?
-            .map_err(unreadable)?;
-        Ok(XlsxRows { range, next: 0 })
-    }
-
-    fn next_row(&mut self) -> Option<Numbered> {
-        let (first_row, _) = self.range.start()?;
-        let (height, width) = self.range.get_size();
-        if self.next >= height {
-            return None;
-        }
-        // By position, not `rows().nth()`, which walks from the top each time.
-        let cells: Vec<Cell> = (0..width)
-            .map(|c| self.range.get((self.next, c)).map_or(Cell::Empty, cell))
-            .collect();
-        // The range starts at the first used cell; Excel counts rows from 1 at the top.
-        let row = first_row.saturating_add(1).saturating_add(self.next as u32);
-        self.next += 1;
-        Some((row, cells))
-    }
-}
-
-fn cell(data: &Data) -> Cell {
-    match data {
-        Data::Empty => Cell::Empty,
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Float(f) => Cell::Number(*f),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(dt) if dt.is_datetime() => {
-            let (y, m, d, ..) = dt.to_ymd_hms_milli();
-            NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
-                .map_or(Cell::Number(dt.as_f64()), Cell::Date)
-        }
-        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
-        Data::Error(e) => Cell::Text(e.to_string()),
     }
 }

@@ -14,6 +14,7 @@ on_both_databases!(
     gb18030_csv_with_english_headers_and_codes_loads_the_same,
     the_import_keeps_the_registrys_rules_across_sheets,
     who_may_import_and_what_the_upload_may_be,
+    a_hostile_workbook_is_answered_and_the_server_keeps_serving,
 );
 
 /// A cell of a workbook built in a test.
@@ -666,6 +667,34 @@ async fn who_may_import_and_what_the_upload_may_be(app: TestApp) {
         )
         .await;
     assert_eq!(ok["data"]["me"]["username"], "admin");
+}
+
+/// A workbook whose used range is every cell Excel has (a header in A1, a stray cell in
+/// XFD1048576) would have calamine allocate 17 billion cells; a file named .xlsx that is no
+/// workbook. Both get an answer, and the server goes on.
+async fn a_hostile_workbook_is_answered_and_the_server_keeps_serving(app: TestApp) {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (c, h) in ["学校", "乡镇", "城区/农村", "学段"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    let report = loaded(
+        &app,
+        "importSchools",
+        "corner.xlsx",
+        workbook.save_to_buffer().unwrap(),
+    )
+    .await;
+    assert_eq!(counts(&report), (0, 0, 0, 0));
+    let ext = refused(&app, "importSchools", "fake.xlsx", b"not a zip".to_vec()).await;
+    assert_eq!(ext["code"], "BAD_USER_INPUT");
+    assert_eq!(
+        ext["message"],
+        "file: the file cannot be read: the file is not an xlsx workbook"
+    );
+    let me = app.ok("{ me { username } }", json!({})).await;
+    assert_eq!(me["me"]["username"], "admin");
 }
 
 impl TestApp {
