@@ -15,6 +15,7 @@
 pub mod conn;
 mod endpoint;
 mod export;
+mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -107,6 +108,8 @@ async fn healthz(Data(app): Data<&AppState>) -> Response {
 /// The routes, with the state attached.
 pub fn app(state: AppState) -> impl poem::Endpoint {
     Route::new()
+        .at("/", get(web::index))
+        .at("/assets/:name", get(web::asset_file))
         .at("/graphql", get(graphiql).post(endpoint::graphql))
         .at("/schema.graphql", get(schema_sdl))
         .at("/healthz", get(healthz))
