@@ -657,8 +657,18 @@ impl Served {
     /// `serve --listen 127.0.0.1:0` with `flags`; waits (at most [`CHILD_PATIENCE`]) for the
     /// address it prints.
     pub fn start(flags: &[&str]) -> Served {
+        Served::start_in(Self::fresh_dir(), flags)
+    }
+
+    /// A fresh folder for a server of its own.
+    pub fn fresh_dir() -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("registry-serve-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir).expect("a folder for the server");
+        dir
+    }
+
+    /// As [`start`](Self::start), in `dir` (which may hold a `registry.db` already).
+    pub fn start_in(dir: std::path::PathBuf, flags: &[&str]) -> Served {
         let mut cmd = registry(&["serve", "--listen", "127.0.0.1:0"]);
         cmd.args(flags).current_dir(&dir);
         let mut served = Served {
