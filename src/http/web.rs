@@ -26,7 +26,11 @@ macro_rules! asset {
 }
 
 /// Every file the pages use. A file added to `web/` is served once it is listed here.
-const ASSETS: &[Asset] = &[asset!("index.html", "text/html; charset=utf-8")];
+const ASSETS: &[Asset] = &[
+    asset!("index.html", "text/html; charset=utf-8"),
+    asset!("api.js", "text/javascript; charset=utf-8"),
+    asset!("favicon.svg", "image/svg+xml"),
+];
 
 /// Only this server: scripts, styles, images, fonts and requests alike.
 const CSP: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; \

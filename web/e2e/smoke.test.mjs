@@ -6,5 +6,10 @@ export default async function (t) {
   assert.match(response.headers()["content-security-policy"], /default-src 'self'/);
   assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
   assert.equal(await page.title(), "教师队伍建设监测");
+  // What every page loads is served, and the icon browsers ask for.
+  for (const path of ["/assets/api.js", "/favicon.ico"]) {
+    const r = await page.request.get(`${config.url}${path}`);
+    assert.equal(r.status(), 200, path);
+  }
   await t.screenshot("front-page");
 }
