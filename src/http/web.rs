@@ -26,7 +26,16 @@ macro_rules! asset {
 }
 
 /// Every file the pages use. A file added to `web/` is served once it is listed here.
-const ASSETS: &[Asset] = &[asset!("index.html", "text/html; charset=utf-8")];
+const ASSETS: &[Asset] = &[
+    asset!("index.html", "text/html; charset=utf-8"),
+    asset!("pages.css", "text/css; charset=utf-8"),
+    // GraphiQL (`GET /graphql`): our bootstrap, then the vendored builds (web/vendor/README.md).
+    asset!("graphiql.js", "text/javascript; charset=utf-8"),
+    asset!("vendor/graphiql/graphiql.min.js", "text/javascript; charset=utf-8"),
+    asset!("vendor/graphiql/graphiql.min.css", "text/css; charset=utf-8"),
+    asset!("vendor/graphiql/react.production.min.js", "text/javascript; charset=utf-8"),
+    asset!("vendor/graphiql/react-dom.production.min.js", "text/javascript; charset=utf-8"),
+];
 
 /// Only this server: scripts, styles, images, fonts and requests alike.
 const CSP: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; \
@@ -53,7 +62,8 @@ pub(super) fn index() -> Response {
     serve("index.html")
 }
 
-/// `GET /assets/NAME`.
+/// `GET /assets/NAME`, where NAME may name a file in a folder (`vendor/graphiql/…`): it is
+/// looked up whole, so only the files listed are served.
 #[handler]
 pub(super) fn asset_file(Path(name): Path<String>) -> Response {
     serve(&name)
