@@ -84,7 +84,6 @@ const GRAPHIQL_PAGE: &str = r#"<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>GraphiQL · 教师队伍建设监测</title>
-<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/vendor/graphiql/graphiql.min.css">
 <link rel="stylesheet" href="/assets/pages.css">
 </head>
@@ -144,6 +143,7 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
     Route::new()
         .at("/", get(web::index))
         .at("/assets/*name", get(web::asset_file))
+        .at("/favicon.ico", get(web::favicon))
         .at("/graphql", get(graphiql).post(endpoint::graphql))
         .at("/schema.graphql", get(schema_sdl))
         .at("/healthz", get(healthz))

@@ -28,6 +28,7 @@ macro_rules! asset {
 /// Every file the pages use. A file added to `web/` is served once it is listed here.
 const ASSETS: &[Asset] = &[
     asset!("index.html", "text/html; charset=utf-8"),
+    asset!("favicon.svg", "image/svg+xml"),
     asset!("pages.css", "text/css; charset=utf-8"),
     // GraphiQL (`GET /graphql`): our bootstrap, then the vendored builds (web/vendor/README.md).
     asset!("graphiql.js", "text/javascript; charset=utf-8"),
@@ -60,6 +61,12 @@ fn serve(name: &str) -> Response {
 #[handler]
 pub(super) fn index() -> Response {
     serve("index.html")
+}
+
+/// `GET /favicon.ico`, which browsers ask for whatever the page says: the icon, as SVG.
+#[handler]
+pub(super) fn favicon() -> Response {
+    serve("favicon.svg")
 }
 
 /// `GET /assets/NAME`, where NAME may name a file in a folder (`vendor/graphiql/…`): it is
