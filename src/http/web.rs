@@ -29,13 +29,30 @@ macro_rules! asset {
 const ASSETS: &[Asset] = &[
     asset!("index.html", "text/html; charset=utf-8"),
     asset!("favicon.svg", "image/svg+xml"),
+    asset!("api.js", "text/javascript; charset=utf-8"),
+    // The studio host's page (#/studio) and HR's import page (#/import).
+    asset!("studio.js", "text/javascript; charset=utf-8"),
+    asset!("import.js", "text/javascript; charset=utf-8"),
+    asset!("pages-common.js", "text/javascript; charset=utf-8"),
     asset!("pages.css", "text/css; charset=utf-8"),
     // GraphiQL (`GET /graphql`): our bootstrap, then the vendored builds (web/vendor/README.md).
     asset!("graphiql.js", "text/javascript; charset=utf-8"),
-    asset!("vendor/graphiql/graphiql.min.js", "text/javascript; charset=utf-8"),
-    asset!("vendor/graphiql/graphiql.min.css", "text/css; charset=utf-8"),
-    asset!("vendor/graphiql/react.production.min.js", "text/javascript; charset=utf-8"),
-    asset!("vendor/graphiql/react-dom.production.min.js", "text/javascript; charset=utf-8"),
+    asset!(
+        "vendor/graphiql/graphiql.min.js",
+        "text/javascript; charset=utf-8"
+    ),
+    asset!(
+        "vendor/graphiql/graphiql.min.css",
+        "text/css; charset=utf-8"
+    ),
+    asset!(
+        "vendor/graphiql/react.production.min.js",
+        "text/javascript; charset=utf-8"
+    ),
+    asset!(
+        "vendor/graphiql/react-dom.production.min.js",
+        "text/javascript; charset=utf-8"
+    ),
 ];
 
 /// Only this server: scripts, styles, images, fonts and requests alike.
