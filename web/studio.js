@@ -140,11 +140,12 @@ function membersSection(studio, ctx) {
     el("p", { class: "hint" },
       `${ctx.asOf ? ctx.asOf + " " : ""}在任成员；每位成员结对培养 ${QUOTA} 名教师，` +
       `已计入 ${counted} / ${QUOTA * studio.members.length}。`),
-    el("table", { id: "members", class: "data" },
-      el("thead", {}, el("tr", {},
-        ...["姓名", "工号", "角色", "加入日期", "带教 / 定额"].map((h) => el("th", { scope: "col" }, h)))),
-      el("tbody", {}, ...(rows.length ? rows
-        : [el("tr", {}, el("td", { colspan: 5 }, "暂无在任成员"))]))));
+    el("div", { class: "scroll" },
+      el("table", { id: "members", class: "data" },
+        el("thead", {}, el("tr", {},
+          ...["姓名", "工号", "角色", "加入日期", "带教 / 定额"].map((h) => el("th", { scope: "col" }, h)))),
+        el("tbody", {}, ...(rows.length ? rows
+          : [el("tr", {}, el("td", { colspan: 5 }, "暂无在任成员"))])))));
 }
 
 function pairsSection(studio) {
