@@ -28,8 +28,31 @@ macro_rules! asset {
 /// Every file the pages use. A file added to `web/` is served once it is listed here.
 const ASSETS: &[Asset] = &[
     asset!("index.html", "text/html; charset=utf-8"),
-    asset!("api.js", "text/javascript; charset=utf-8"),
     asset!("favicon.svg", "image/svg+xml"),
+    asset!("api.js", "text/javascript; charset=utf-8"),
+    // The studio host's page (#/studio) and HR's import page (#/import).
+    asset!("studio.js", "text/javascript; charset=utf-8"),
+    asset!("import.js", "text/javascript; charset=utf-8"),
+    asset!("pages-common.js", "text/javascript; charset=utf-8"),
+    asset!("pages.css", "text/css; charset=utf-8"),
+    // GraphiQL (`GET /graphql`): our bootstrap, then the vendored builds (web/vendor/README.md).
+    asset!("graphiql.js", "text/javascript; charset=utf-8"),
+    asset!(
+        "vendor/graphiql/graphiql.min.js",
+        "text/javascript; charset=utf-8"
+    ),
+    asset!(
+        "vendor/graphiql/graphiql.min.css",
+        "text/css; charset=utf-8"
+    ),
+    asset!(
+        "vendor/graphiql/react.production.min.js",
+        "text/javascript; charset=utf-8"
+    ),
+    asset!(
+        "vendor/graphiql/react-dom.production.min.js",
+        "text/javascript; charset=utf-8"
+    ),
 ];
 
 /// Only this server: scripts, styles, images, fonts and requests alike.
@@ -63,7 +86,8 @@ pub(super) fn favicon() -> Response {
     serve("favicon.svg")
 }
 
-/// `GET /assets/NAME`.
+/// `GET /assets/NAME`, where NAME may name a file in a folder (`vendor/graphiql/…`): it is
+/// looked up whole, so only the files listed are served.
 #[handler]
 pub(super) fn asset_file(Path(name): Path<String>) -> Response {
     serve(&name)
