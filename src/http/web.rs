@@ -26,7 +26,15 @@ macro_rules! asset {
 }
 
 /// Every file the pages use. A file added to `web/` is served once it is listed here.
-const ASSETS: &[Asset] = &[asset!("index.html", "text/html; charset=utf-8")];
+const ASSETS: &[Asset] = &[
+    asset!("index.html", "text/html; charset=utf-8"),
+    asset!("api.js", "text/javascript; charset=utf-8"),
+    asset!("app.js", "text/javascript; charset=utf-8"),
+    asset!("chart.js", "text/javascript; charset=utf-8"),
+    asset!("dashboard.js", "text/javascript; charset=utf-8"),
+    asset!("dashboard-words.js", "text/javascript; charset=utf-8"),
+    asset!("style.css", "text/css; charset=utf-8"),
+];
 
 /// Only this server: scripts, styles, images, fonts and requests alike.
 const CSP: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; \
