@@ -11,11 +11,11 @@ export function svg(name, attrs = {}, text) {
   return el;
 }
 
-/** A round, readable top for an axis at or above `max`: 1, 2 or 5 times a power of ten. */
+/** A round, readable top for an axis at or above `max`: a short step times a power of ten. */
 export function niceCeiling(max) {
   if (!(max > 0)) return 1;
   const power = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 2.5, 5, 10]) {
+  for (const step of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
     if (step * power >= max) return step * power;
   }
   return 10 * power;

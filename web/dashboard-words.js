@@ -20,7 +20,7 @@ export const COUNT_LEVELS = ["COUNTY", "MUNICIPAL", "PROVINCIAL", "NATIONAL"];
 
 export const STAGE_WORDS = { PRIMARY: "小学", JUNIOR: "初中" };
 
-export const STUDIO_STATUS_WORDS = { PLANNED: "筹建中", ACTIVE: "运行中", CLOSED: "已撤销" };
+export const STUDIO_STATUS_WORDS = { PLANNED: "筹建中", ACTIVE: "运行中", CLOSED: "已关闭" };
 
 export const MEMBER_ROLE_WORDS = { HOST: "主持人", MEMBER: "成员" };
 

@@ -111,6 +111,9 @@ class View {
     if (error instanceof ApiError && error.code === "FORBIDDEN") {
       // Not a failure of the page: this account does not see this part.
       box.append(h("p", { class: "notice" }, "当前账号无权查看本部分内容。"));
+      // Nothing to filter or export either.
+      const head = box.closest("section")?.querySelector(".section-head");
+      for (const control of head ? head.parentElement.querySelectorAll(".section-head form, button.export, p.hint") : []) control.hidden = true;
       return;
     }
     this.failed.add(section);
@@ -237,7 +240,7 @@ class View {
             { class: "hint" },
             "每百名学生拥有的教师数；标为",
             h("span", { class: "below-sample" }, "红色"),
-            "的学校低于标准。差异系数不超过上限（小学 0.50、初中 0.45）为达标。",
+            "的学校低于标准；各学段差异系数不超过上限为达标。",
           ),
           this.bodies.balance,
         ),
@@ -427,6 +430,18 @@ function targetCard(p) {
     t.metric === "MENTEES_PER_MEMBER" && t.perMember
       ? h("p", { class: "goal-note" }, `每名成员 ${t.perMember} 对 × 在册成员 ${p.goal / t.perMember || 0} 名`)
       : null;
+  // Past the deadline the status is judged on the deadline's value, which may differ from
+  // today's: say it, when the history holds a point on that day.
+  const atDeadline = p.daysLeft < 0 ? p.history.find((pt) => pt.date === t.deadline) : null;
+  const deadlineNote = atDeadline
+    ? h(
+        "p",
+        { class: "deadline-note" },
+        `截止日 ${t.deadline} 时为 `,
+        h("span", { dataset: { field: "at-deadline" } }, String(atDeadline.value)),
+        ` ${unit}，据此判定${STATUS_WORDS[p.status] || ""}。`,
+      )
+    : null;
   return h(
     "article",
     { class: `target-card status-${status}`, dataset: { code: t.code }, "aria-labelledby": `t-${t.code}` },
@@ -442,6 +457,7 @@ function targetCard(p) {
       h("span", { class: "unit" }, ` ${unit}`),
     ),
     goalNote,
+    deadlineNote,
     h(
       "div",
       {

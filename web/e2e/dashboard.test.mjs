@@ -115,6 +115,24 @@ async function checkBalance(t, token, asOf) {
   }
 }
 
+/** Each studio's mentoring sum (rule 7, capped at 3) and members as the API's quota counts them. */
+async function checkStudios(t, token, asOf) {
+  const { page, assert } = t;
+  const { studios } = await t.gql(
+    token,
+    `query($asOf: Date) { studios(first: 100) { nodes { id quota(asOf: $asOf) { members mentees } } } }`,
+    { asOf },
+  );
+  assert.equal(await page.locator("section#studios article.studio").count(), studios.nodes.length, "one card per studio");
+  for (const s of studios.nodes) {
+    const card = `section#studios article.studio[data-id="${s.id}"]`;
+    const quota = await page.getAttribute(`${card} [data-field="quota"]`, "data-value");
+    assert.equal(Number(quota), s.quota.mentees, `studio ${s.id}: mentees counted on ${asOf}`);
+    const members = await page.textContent(`${card} [data-field="members"]`);
+    assert.equal(parseInt(members, 10), s.quota.members, `studio ${s.id}: members on ${asOf}`);
+  }
+}
+
 export default async function (t) {
   const { page, assert, config } = t;
   const { username, password } = config.users.leader;
@@ -144,7 +162,7 @@ export default async function (t) {
   assert.ok(now.length >= 3, "the demo county has targets");
   await checkCounts(t, token, today);
   await checkBalance(t, token, today);
-  assert.ok((await page.locator("section#studios article.studio").count()) > 0, "the studios are listed");
+  await checkStudios(t, token, today);
   await t.screenshot("dashboard-1280");
 
   // Another day: every card follows.
@@ -158,6 +176,7 @@ export default async function (t) {
   );
   await checkCounts(t, token, "2025-12-31");
   await checkBalance(t, token, "2025-12-31");
+  await checkStudios(t, token, "2025-12-31");
 
   // The stage filter narrows the table to what the API counts for that stage.
   await page.selectOption("#counts-stage", "JUNIOR");
