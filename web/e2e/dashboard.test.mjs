@@ -198,7 +198,41 @@ export default async function (t) {
   assert.ok(overflow <= 1, `nothing wider than the phone (${overflow}px too wide)`);
   await t.screenshot("dashboard-375");
 
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // Each table's export is a file the browser saves, asked for with the token.
+  const [file] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click("#key-teachers-section button.export"),
+  ]);
+  assert.match(file.suggestedFilename(), /^key-teacher-counts-2025-12-31.*\.xlsx$/);
+
   // Logging out returns to the form.
   await page.click("#logout");
   await page.waitForSelector("#login-form", { state: "visible" });
+
+  // HR see the import page's link; a studio host sees their studio's, their own studio, and a
+  // calm word instead of the indicators they may not read.
+  await t.login(page, "hr");
+  assert.equal(await page.locator('a[href="#/import"]').count(), 1, "HR have the import page");
+  assert.equal(await page.locator('a[href="#/studio"]').count(), 0, "HR have no studio page");
+  await page.click("#logout");
+  await page.waitForSelector("#login-form", { state: "visible" });
+  await t.login(page, "host");
+  assert.equal(await page.locator('a[href="#/studio"]').count(), 1, "a host has the studio page");
+  assert.equal(await page.locator('a[href="#/import"]').count(), 0, "a host has no import page");
+  assert.equal(await page.locator("article.target-card").count(), now.length, "a host reads progress");
+  assert.match(await page.textContent("section#balance"), /无权查看/);
+  assert.equal(await page.locator("section#balance table").count(), 0);
+  const studios = await page.$$eval("section#studios article.studio", (a) => a.map((s) => s.dataset.id));
+  assert.ok(studios.includes(config.users.host.studioId), "a host sees their own studio");
+  const { studios: theirs } = await t.gql(
+    (await t.gql(null, `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, {
+      u: config.users.host.username,
+      p: config.users.host.password,
+    })).login.token,
+    `{ studios(first: 100) { nodes { id } } }`,
+  );
+  assert.deepEqual(studios.sort(), theirs.nodes.map((s) => s.id).sort(), "only the studios a host may read");
+  await t.screenshot("dashboard-host");
 }
