@@ -110,6 +110,7 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
     Route::new()
         .at("/", get(web::index))
         .at("/assets/:name", get(web::asset_file))
+        .at("/favicon.ico", get(web::favicon))
         .at("/graphql", get(graphiql).post(endpoint::graphql))
         .at("/schema.graphql", get(schema_sdl))
         .at("/healthz", get(healthz))

@@ -61,6 +61,12 @@ pub(super) fn index() -> Response {
     serve("index.html")
 }
 
+/// `GET /favicon.ico`, which browsers ask for whatever the page says: the icon, as SVG.
+#[handler]
+pub(super) fn favicon() -> Response {
+    serve("favicon.svg")
+}
+
 /// `GET /assets/NAME`.
 #[handler]
 pub(super) fn asset_file(Path(name): Path<String>) -> Response {

@@ -203,6 +203,49 @@ impl TestApp {
         req.send().await.expect("sent").json().await.expect("JSON")
     }
 
+    /// POSTs `query` to the server at `base` as a multipart upload (the GraphQL multipart
+    /// request spec), the file given as the variable `$file`, and returns the raw response.
+    pub async fn upload_at(
+        &self,
+        base: &str,
+        token: Option<&str>,
+        query: &str,
+        variables: &Value,
+        (file_name, bytes): (&str, Vec<u8>),
+    ) -> reqwest::Response {
+        let mut variables = variables.clone();
+        variables["file"] = Value::Null;
+        let operations = json!({ "query": query, "variables": variables });
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", json!({ "0": ["variables.file"] }).to_string())
+            .part(
+                "0",
+                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
+            );
+        let mut req = self.client.post(format!("{base}/graphql")).multipart(form);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.expect("upload sent")
+    }
+
+    /// As [`upload_at`](Self::upload_at) on this app's server; the JSON answer.
+    pub async fn upload(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: &Value,
+        file: (&str, Vec<u8>),
+    ) -> Value {
+        let base = format!("http://{}", self.addr);
+        self.upload_at(&base, token, query, variables, file)
+            .await
+            .json()
+            .await
+            .expect("JSON response")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -657,8 +700,18 @@ impl Served {
     /// `serve --listen 127.0.0.1:0` with `flags`; waits (at most [`CHILD_PATIENCE`]) for the
     /// address it prints.
     pub fn start(flags: &[&str]) -> Served {
+        Served::start_in(Self::fresh_dir(), flags)
+    }
+
+    /// A fresh folder for a server of its own.
+    pub fn fresh_dir() -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("registry-serve-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&dir).expect("a folder for the server");
+        dir
+    }
+
+    /// As [`start`](Self::start), in `dir` (which may hold a `registry.db` already).
+    pub fn start_in(dir: std::path::PathBuf, flags: &[&str]) -> Served {
         let mut cmd = registry(&["serve", "--listen", "127.0.0.1:0"]);
         cmd.args(flags).current_dir(&dir);
         let mut served = Served {

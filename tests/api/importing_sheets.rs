@@ -68,21 +68,13 @@ async fn upload(
     let query = format!(
         "mutation($file: Upload!, $dry: Boolean) {{ {mutation}(file: $file, dryRun: $dry) {{ {REPORT} }} }}"
     );
-    let operations = json!({ "query": query, "variables": { "file": null, "dry": dry_run } });
-    let form = reqwest::multipart::Form::new()
-        .text("operations", operations.to_string())
-        .text("map", json!({ "0": ["variables.file"] }).to_string())
-        .part(
-            "0",
-            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
-        );
-    let mut req = reqwest::Client::new()
-        .post(app.url("/graphql"))
-        .multipart(form);
-    if let Some(token) = token {
-        req = req.bearer_auth(token);
-    }
-    req.send().await.unwrap().json().await.unwrap()
+    app.upload(
+        token,
+        &query,
+        &json!({ "dry": dry_run }),
+        (file_name, bytes),
+    )
+    .await
 }
 
 /// An upload that must succeed: its report.
@@ -637,23 +629,15 @@ async fn who_may_import_and_what_the_upload_may_be(app: TestApp) {
     };
     let base = app.server_with(settings).await;
     let big = "学校,乡镇,城区/农村,学段\n".to_owned() + &"某校,某镇,城区,小学\n".repeat(100);
-    let operations = json!({
-        "query": "mutation($file: Upload!) { importSchools(file: $file) { rows } }",
-        "variables": { "file": null } });
-    let form = reqwest::multipart::Form::new()
-        .text("operations", operations.to_string())
-        .text("map", json!({ "0": ["variables.file"] }).to_string())
-        .part(
-            "0",
-            reqwest::multipart::Part::bytes(big.into_bytes()).file_name("big.csv"),
-        );
-    let resp = reqwest::Client::new()
-        .post(format!("{base}/graphql"))
-        .bearer_auth(&app.admin)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let resp = app
+        .upload_at(
+            &base,
+            Some(&app.admin),
+            "mutation($file: Upload!) { importSchools(file: $file) { rows } }",
+            &json!({}),
+            ("big.csv", big.into_bytes()),
+        )
+        .await;
     assert_eq!(resp.status(), 413);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["errors"][0]["extensions"]["limit"], "max-upload-bytes");

@@ -7,6 +7,7 @@ mod helpers;
 
 mod auth_and_roles;
 mod balanced_development;
+mod browser;
 mod command_line;
 mod counting_key_teachers;
 mod database_failures;

@@ -79,23 +79,13 @@ async fn send(app: &TestApp, token: Option<&str>, r: &Row, vars: &Value) -> Valu
     let Some((file_name, content)) = r.upload else {
         return app.gql(token, r.query, vars.clone()).await;
     };
-    let mut variables = vars.clone();
-    variables["file"] = Value::Null;
-    let operations = json!({ "query": r.query, "variables": variables });
-    let form = reqwest::multipart::Form::new()
-        .text("operations", operations.to_string())
-        .text("map", json!({ "0": ["variables.file"] }).to_string())
-        .part(
-            "0",
-            reqwest::multipart::Part::bytes(content.as_bytes().to_vec()).file_name(file_name),
-        );
-    let mut req = reqwest::Client::new()
-        .post(app.url("/graphql"))
-        .multipart(form);
-    if let Some(token) = token {
-        req = req.bearer_auth(token);
-    }
-    req.send().await.unwrap().json().await.unwrap()
+    app.upload(
+        token,
+        r.query,
+        vars,
+        (file_name, content.as_bytes().to_vec()),
+    )
+    .await
 }
 
 /// The one root field a row's request asks for.

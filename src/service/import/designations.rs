@@ -6,10 +6,10 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel};
+use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
-use super::{Progress, RowProblems, SeenKeys, Tally};
+use super::{Progress, RowProblems, SeenKeys, Tally, Writes};
 use crate::domain::Label;
 use crate::error::{Error, Result};
 use crate::service::designations::{
@@ -17,7 +17,7 @@ use crate::service::designations::{
 };
 use crate::service::teachers::subject_listed;
 use crate::sheet::{DesignationRow, Numbered, Sheet};
-use crate::store::{designation, insert_chunks, subject, teacher};
+use crate::store::{designation, subject, teacher};
 
 /// A designation's natural key: teacher, kind, level, award date.
 type Key = (Uuid, i16, i16, NaiveDate);
@@ -106,8 +106,7 @@ async fn chunk_of(
 ) -> Result<()> {
     let found = found(tx, &chunk).await?;
     let now = Utc::now();
-    let mut creates = Vec::new();
-    let mut updates = Vec::new();
+    let mut writes = Writes::<designation::Entity>::new(|_| {});
     for row in chunk {
         let d = row.value;
         let value_of = |field: &str| value_of(&d, field);
@@ -157,28 +156,17 @@ async fn chunk_of(
                 let employed = employed_when_awarded(teacher, input.awarded_on);
                 problems.check(employed, "awardedOn");
                 if problems.is_clean() {
-                    creates.push(new_row(input, now));
+                    writes.creates.push(new_row(input, now));
                 }
             }
             Some(before) => {
-                let after = corrected(before, input);
-                if after == *before {
-                    tally.unchanged += 1;
-                } else if problems.is_clean() {
-                    updates.push(after);
-                }
+                let clean = problems.is_clean();
+                writes.correct(tally, before, corrected(before, input), clean);
             }
         }
         problems.into_tally(tally);
     }
-    if tally.writing() {
-        tally.created += creates.len() as u64;
-        tally.updated += updates.len() as u64;
-        insert_chunks(tx, creates).await?;
-        for after in updates {
-            after.into_active_model().reset_all().update(tx).await?;
-        }
-    }
+    writes.write(tx, tally).await?;
     Ok(())
 }
 

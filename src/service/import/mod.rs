@@ -21,6 +21,9 @@ mod teachers;
 
 use std::collections::HashMap;
 
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
+};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -28,7 +31,7 @@ use super::{commit_recorded, require};
 use crate::domain::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::sheet::{self, Header, Numbered, Problem, Sheet, SheetRow};
-use crate::store::Db;
+use crate::store::{Db, insert_chunks};
 
 /// Rows checked and written together: one lookup query per key kind and chunk.
 const CHUNK: usize = 500;
@@ -211,6 +214,54 @@ impl Tally {
         self.rows += read;
         progress(self.rows, sheet.rows_hint());
         (read > 0).then_some(chunk)
+    }
+}
+
+/// A chunk's writes: new rows, and matched records the sheet corrects, written together once
+/// the chunk is checked (and only while the sheet is clean).
+struct Writes<E: EntityTrait> {
+    creates: Vec<E::ActiveModel>,
+    updates: Vec<E::Model>,
+    /// Marks a corrected record as changed now (a teacher's `updated_at`).
+    touch: fn(&mut E::Model),
+}
+
+impl<E> Writes<E>
+where
+    E: EntityTrait,
+    E::Model: IntoActiveModel<E::ActiveModel> + PartialEq,
+    E::ActiveModel: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+{
+    fn new(touch: fn(&mut E::Model)) -> Self {
+        Writes {
+            creates: Vec::new(),
+            updates: Vec::new(),
+            touch,
+        }
+    }
+
+    /// A matched record: counted unchanged when the sheet says what it says, else corrected
+    /// (when its row is clean).
+    fn correct(&mut self, tally: &mut Tally, before: &E::Model, mut after: E::Model, clean: bool) {
+        if after == *before {
+            tally.unchanged += 1;
+        } else if clean {
+            (self.touch)(&mut after);
+            self.updates.push(after);
+        }
+    }
+
+    async fn write(self, tx: &DatabaseTransaction, tally: &mut Tally) -> Result<()> {
+        if !tally.writing() {
+            return Ok(());
+        }
+        tally.created += self.creates.len() as u64;
+        tally.updated += self.updates.len() as u64;
+        insert_chunks(tx, self.creates).await?;
+        for after in self.updates {
+            after.into_active_model().reset_all().update(tx).await?;
+        }
+        Ok(())
     }
 }
 

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel};
+use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
-use super::{Progress, RowProblems, SeenKeys, Tally};
+use super::{Progress, RowProblems, SeenKeys, Tally, Writes};
 use crate::domain::Stage;
 use crate::error::{Error, Result};
 use crate::service::schools::{
@@ -15,7 +15,7 @@ use crate::service::schools::{
 };
 use crate::service::teachers::teaches_stage;
 use crate::sheet::{EnrollmentRow, SchoolRow, Sheet};
-use crate::store::{enrollment, insert_chunks, school, teacher};
+use crate::store::{enrollment, school, teacher};
 
 /// Every school by name: the registry has thousands at most, and both sheets name schools.
 async fn schools_by_name(tx: &DatabaseTransaction) -> Result<HashMap<String, school::Model>> {
@@ -37,8 +37,7 @@ pub(super) async fn schools(
     let mut names = SeenKeys::new();
     let now = Utc::now();
     while let Some(chunk) = tally.next_chunk(&mut sheet, progress) {
-        let mut creates = Vec::new();
-        let mut updates = Vec::new();
+        let mut writes = Writes::<school::Entity>::new(|_| {});
         for row in chunk {
             let s = &row.value;
             let value_of = |field: &str| school_value(s, field);
@@ -46,7 +45,7 @@ pub(super) async fn schools(
             problems.check(names.note(s.name.as_str().to_owned(), row.row), "name");
             problems.check(check_stages(&s.stages), "stages");
             match existing.get(s.name.as_str()) {
-                None if problems.is_clean() => creates.push(new_row(new_school(s), now)),
+                None if problems.is_clean() => writes.creates.push(new_row(new_school(s), now)),
                 None => {}
                 Some(before) => {
                     let after = school::Model {
@@ -64,23 +63,12 @@ pub(super) async fn schools(
                             problems.check(in_use, "stages");
                         }
                     }
-                    if after == *before {
-                        tally.unchanged += 1;
-                    } else if problems.is_clean() {
-                        updates.push(after);
-                    }
+                    writes.correct(tally, before, after, problems.is_clean());
                 }
             }
             problems.into_tally(tally);
         }
-        if tally.writing() {
-            tally.created += creates.len() as u64;
-            tally.updated += updates.len() as u64;
-            insert_chunks(tx, creates).await?;
-            for after in updates {
-                after.into_active_model().reset_all().update(tx).await?;
-            }
-        }
+        writes.write(tx, tally).await?;
     }
     Ok(())
 }

@@ -4,16 +4,16 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, IntoActiveModel};
+use sea_orm::DatabaseTransaction;
 
-use super::{Progress, RowProblems, SeenKeys, Tally};
+use super::{Progress, RowProblems, SeenKeys, Tally, Writes};
 use crate::error::Result;
 use crate::service::teachers::{
     NewTeacher, TeacherPatch, checked_birth_date, id_number_taken, new_row, patched,
     subject_listed, teaches_stage,
 };
 use crate::sheet::{Numbered, Sheet, TeacherRow};
-use crate::store::{insert_chunks, school, subject, teacher};
+use crate::store::{school, subject, teacher};
 
 /// What every chunk needs: the schools by name and the subject list, read once.
 struct Lookups {
@@ -98,8 +98,9 @@ async fn chunk_of(
         .collect();
 
     let now = Utc::now();
-    let mut creates = Vec::new();
-    let mut updates = Vec::new();
+    let mut writes = Writes::<teacher::Entity>::new(|t| {
+        t.updated_at = Utc::now();
+    });
     for row in chunk {
         let value_of = |field: &str| value_of(&row.value, field);
         let mut problems = RowProblems::new(row.row, &sheet.header, &value_of);
@@ -127,33 +128,22 @@ async fn chunk_of(
                 let input = new_teacher(row.value.clone(), school_id);
                 let birth_date = problems.check(checked_birth_date(&input), "birthDate");
                 if let (Some(birth_date), true) = (birth_date, problems.is_clean()) {
-                    creates.push(new_row(input, birth_date, now));
+                    writes.creates.push(new_row(input, birth_date, now));
                 }
             }
             Some(before) => {
                 let patch = patch_of(row.value.clone(), school_id);
                 let after = problems.check(patched(&before, patch, now), "hiredOn");
                 if let (Some(mut after), true) = (after, problems.is_clean()) {
+                    // Compared without the time of the change; stamped again if it is one.
                     after.updated_at = before.updated_at;
-                    if after == before {
-                        tally.unchanged += 1;
-                    } else {
-                        after.updated_at = now;
-                        updates.push(after);
-                    }
+                    writes.correct(tally, &before, after, true);
                 }
             }
         }
         problems.into_tally(tally);
     }
-    if tally.writing() {
-        tally.created += creates.len() as u64;
-        tally.updated += updates.len() as u64;
-        insert_chunks(tx, creates).await?;
-        for after in updates {
-            after.into_active_model().reset_all().update(tx).await?;
-        }
-    }
+    writes.write(tx, tally).await?;
     Ok(())
 }
 
