@@ -45,7 +45,7 @@ function showLogin(message) {
   els.login.hidden = false;
   els.error.textContent = message || "";
   els.error.hidden = !message;
-  document.title = "登录 - 教师队伍建设监测";
+  document.title = "教师队伍建设监测";
   setState("ready");
   (els.username.value ? els.password : els.username).focus();
 }
@@ -94,7 +94,7 @@ async function route() {
   markCurrent(path === "" ? "/" : path);
 
   if (path === "/") {
-    document.title = "总览 - 教师队伍建设监测";
+    document.title = "教师队伍建设监测";
     await dashboard.render(els.view, { me, onSignedOut: signedOut });
     return;
   }

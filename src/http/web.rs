@@ -33,6 +33,7 @@ const ASSETS: &[Asset] = &[
     asset!("chart.js", "text/javascript; charset=utf-8"),
     asset!("dashboard.js", "text/javascript; charset=utf-8"),
     asset!("dashboard-words.js", "text/javascript; charset=utf-8"),
+    asset!("favicon.svg", "image/svg+xml"),
     asset!("style.css", "text/css; charset=utf-8"),
 ];
 
