@@ -28,6 +28,12 @@ macro_rules! asset {
 /// Every file the pages use. A file added to `web/` is served once it is listed here.
 const ASSETS: &[Asset] = &[
     asset!("index.html", "text/html; charset=utf-8"),
+    // The dashboard: the shell and router, its views and charts.
+    asset!("app.js", "text/javascript; charset=utf-8"),
+    asset!("chart.js", "text/javascript; charset=utf-8"),
+    asset!("dashboard.js", "text/javascript; charset=utf-8"),
+    asset!("dashboard-words.js", "text/javascript; charset=utf-8"),
+    asset!("style.css", "text/css; charset=utf-8"),
     asset!("favicon.svg", "image/svg+xml"),
     asset!("api.js", "text/javascript; charset=utf-8"),
     // The studio host's page (#/studio) and HR's import page (#/import).
@@ -91,4 +97,44 @@ pub(super) fn favicon() -> Response {
 #[handler]
 pub(super) fn asset_file(Path(name): Path<String>) -> Response {
     serve(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file under `web/` a page may load is in the table: a file added but not listed
+    /// would answer 404 only in a browser. Tests, notes and the e2e tooling are not served.
+    #[test]
+    fn every_page_file_is_served() {
+        fn walk(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if path.is_dir() {
+                    if name != "e2e" {
+                        walk(&path, base, out);
+                    }
+                } else if !name.ends_with(".md") && !name.contains("LICENSE") {
+                    out.push(name);
+                }
+            }
+        }
+        let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
+        let mut files = Vec::new();
+        walk(&base, &base, &mut files);
+        let unlisted: Vec<&String> = files
+            .iter()
+            .filter(|f| !ASSETS.iter().any(|a| a.name == f.as_str()))
+            .collect();
+        assert!(
+            unlisted.is_empty(),
+            "web/ files not in ASSETS: {unlisted:?}"
+        );
+        assert!(files.len() >= ASSETS.len());
+    }
 }

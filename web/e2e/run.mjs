@@ -16,7 +16,7 @@
 // Usage: node run.mjs [substring of test file names]
 
 import assert from "node:assert/strict";
-import { readdirSync, mkdirSync } from "node:fs";
+import { readdirSync, mkdirSync, rmSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
@@ -28,6 +28,8 @@ if (!config.url) {
   process.exit(2);
 }
 const artifacts = config.artifacts || join(here, "artifacts");
+// This run's screenshots only: a FAILED one left by an earlier run would mislead.
+rmSync(artifacts, { recursive: true, force: true });
 mkdirSync(artifacts, { recursive: true });
 const origin = new URL(config.url).origin;
 const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
