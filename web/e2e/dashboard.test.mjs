@@ -165,6 +165,13 @@ export default async function (t) {
   await checkStudios(t, token, today);
   await t.screenshot("dashboard-1280");
 
+  // How long a reload takes to draw everything: printed for the README, never asserted
+  // (timings do not belong in a test that must not flake).
+  const started = Date.now();
+  await page.reload();
+  await page.waitForSelector('body[data-state="ready"] article.target-card');
+  console.log(`     the dashboard drew everything ${Date.now() - started} ms after a reload`);
+
   // Another day: every card follows.
   await page.fill("#as-of", "2025-12-31");
   await t.ready(page);
