@@ -15,6 +15,7 @@
 pub mod conn;
 mod endpoint;
 mod export;
+mod fair;
 mod web;
 
 use std::net::SocketAddr;
@@ -39,13 +40,20 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub schema: RegistrySchema,
+    /// Turns for the expensive requests ([`fair`]).
+    fair: Arc<fair::FairShare>,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
         crate::service::passwords::limit_concurrent(settings.max_concurrent_hashes);
         let schema = build_schema(Some(&settings));
+        let fair = fair::FairShare::new(
+            settings.max_expensive_requests,
+            settings.max_expensive_per_user,
+        );
         AppState {
+            fair: Arc::new(fair),
             db,
             settings: Arc::new(settings),
             schema,

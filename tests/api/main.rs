@@ -9,6 +9,7 @@ mod auth_and_roles;
 mod balanced_development;
 mod browser;
 mod command_line;
+mod costly_queries;
 mod counting_key_teachers;
 mod database_failures;
 mod demo_county;
