@@ -167,9 +167,9 @@ fn name_the_limit(err: &mut async_graphql::ServerError, settings: &Settings) {
         "Query is too complex." => (
             "max-complexity",
             format!(
-                "the query asks more of the database than one request may (its cost is over \
-                 {}: aggregates, counts and histories cost what they scan); ask for fewer at \
-                 once",
+                "the query is too complex for one request: it asks more of the database than \
+                 a cost of {} (aggregates, counts and histories cost what they scan); ask for \
+                 fewer at once",
                 settings.max_complexity
             ),
         ),

@@ -41,7 +41,7 @@ async fn many_aggregates_in_one_request_are_refused_before_they_run(app: TestApp
             assert!(
                 ext["message"]
                     .as_str()
-                    .is_some_and(|m| m.starts_with("the query asks more of the database")),
+                    .is_some_and(|m| m.starts_with("the query is too complex for one request")),
                 "{ext}"
             );
         }
