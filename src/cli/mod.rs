@@ -1,6 +1,7 @@
 //! The subcommands. Each opens the database (applying pending migrations) and calls services.
-//! `export` lives in [`export`], `import` in [`import`].
+//! `export` lives in [`export`], `import` in [`import`], `backup` and `restore` in [`backup`].
 
+mod backup;
 mod export;
 mod import;
 
@@ -28,6 +29,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Demo(args) => demo(args).await,
         Command::Import(args) => import::run(args).await,
         Command::Export(args) => export::run(args).await,
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
     }
 }
 

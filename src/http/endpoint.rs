@@ -169,9 +169,13 @@ async fn execute(
     request_id: Uuid,
     login_spent: &Arc<AtomicBool>,
 ) -> async_graphql::Response {
-    let mut response = match check_shape(&mut request, &app.settings) {
-        Err(refusal) => *refusal,
-        Ok(root) => run(app, actor, request, root, login_spent).await,
+    let started = std::time::Instant::now();
+    let (root, mut response) = match check_shape(&mut request, &app.settings) {
+        Err(refusal) => (None, *refusal),
+        Ok(root) => {
+            let response = run(app, actor, request, &root, login_spent).await;
+            (root, response)
+        }
     };
     for err in &mut response.errors {
         let ext = err.extensions.get_or_insert_with(Default::default);
@@ -185,6 +189,16 @@ async fn execute(
             Some(_) => {}
         }
     }
+    let codes =
+        response
+            .errors
+            .iter()
+            .filter_map(|e| match e.extensions.as_ref()?.get("code")? {
+                async_graphql::Value::String(code) => Some(code.as_str()),
+                _ => None,
+            });
+    let root = root.as_ref().map(|(ty, fields)| (*ty, fields.as_slice()));
+    app.metrics.operation(root, started.elapsed(), codes);
     response
 }
 
@@ -192,10 +206,10 @@ async fn run(
     app: &AppState,
     actor: Option<crate::domain::Actor>,
     mut request: async_graphql::Request,
-    root: Root,
+    root: &Root,
     login_spent: &Arc<AtomicBool>,
 ) -> async_graphql::Response {
-    if actor.is_none() && !is_login_only(&root) {
+    if actor.is_none() && !is_login_only(root) {
         let err = Error::Unauthenticated(
             "send Authorization: Bearer TOKEN (only the login mutation answers without one)"
                 .to_owned(),
@@ -203,7 +217,7 @@ async fn run(
         return graphql_error(&err, Uuid::nil());
     }
     if !app.settings.introspection {
-        if asks_introspection(&root) {
+        if asks_introspection(root) {
             let err = Error::Forbidden(
                 "introspection is turned off on this server; the schema is at /schema.graphql"
                     .to_owned(),
@@ -391,7 +405,10 @@ pub(super) async fn graphql(req: &Request, body: Body, Data(app): Data<&AppState
         let parsed = requests_of(req, body, &app.settings).await;
         let (requests, is_batch) = match parsed {
             Ok(parsed) => parsed,
-            Err((status, err)) => return refuse(status, &err, request_id),
+            Err((status, err)) => {
+                app.metrics.error(err.code());
+                return refuse(status, &err, request_id);
+            }
         };
         // An unknown token is the same as none: only `login` runs. Only a database failure
         // stops the request here.
@@ -400,7 +417,10 @@ pub(super) async fn graphql(req: &Request, body: Body, Data(app): Data<&AppState
             Some(token) => match authenticate(&app.db, token).await {
                 Ok(actor) => Some(actor),
                 Err(Error::Unauthenticated(_)) => None,
-                Err(e) => return refuse(StatusCode::OK, &e, request_id),
+                Err(e) => {
+                    app.metrics.error(e.code());
+                    return refuse(StatusCode::OK, &e, request_id);
+                }
             },
         };
         let login_spent = Arc::new(AtomicBool::new(false));
