@@ -40,22 +40,7 @@ fn samples(text: &str) -> Vec<(String, f64)> {
                 && !name.starts_with(|c: char| c.is_ascii_digit()),
             "bad metric name: {line}"
         );
-        if let Some(labels) = series.strip_prefix(name) {
-            if !labels.is_empty() {
-                let inner = labels
-                    .strip_prefix('{')
-                    .and_then(|l| l.strip_suffix('}'))
-                    .unwrap_or_else(|| panic!("bad labels: {line}"));
-                for pair in inner.split("\",") {
-                    let (key, value) = pair.split_once("=\"").expect("label=\"value\"");
-                    assert!(
-                        key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
-                        "{line}"
-                    );
-                    assert!(!value.contains('\n'), "{line}");
-                }
-            }
-        }
+        check_labels(&series[name.len()..], line);
         let family = ["_bucket", "_sum", "_count"]
             .iter()
             .find_map(|s| {
@@ -72,6 +57,27 @@ fn samples(text: &str) -> Vec<(String, f64)> {
     out
 }
 
+/// `{key="value",…}` (or nothing): keys are identifiers, values quoted.
+fn check_labels(labels: &str, line: &str) {
+    if labels.is_empty() {
+        return;
+    }
+    let inner = labels
+        .strip_prefix('{')
+        .and_then(|l| l.strip_suffix("\"}"))
+        .unwrap_or_else(|| panic!("bad labels: {line}"));
+    for pair in inner.split("\",") {
+        let (key, value) = pair
+            .split_once("=\"")
+            .unwrap_or_else(|| panic!("not key=\"value\": {line}"));
+        assert!(
+            !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            "{line}"
+        );
+        assert!(!value.contains('"'), "{line}");
+    }
+}
+
 async fn scrape(base: &str) -> (u16, String) {
     let resp = reqwest::get(format!("{base}/metrics"))
         .await
@@ -80,7 +86,10 @@ async fn scrape(base: &str) -> (u16, String) {
     (status, resp.text().await.expect("text"))
 }
 
-async fn metrics_count_each_operation_and_error(app: TestApp) {
+/// The traffic the counts below are of: two mutations, two queries (one asking for two root
+/// fields), three refusals (no token, a field the schema lacks, a body that is not JSON) and a
+/// health check.
+async fn exercise(app: &TestApp) {
     app.create_school("琴江小学", "琴江镇", "URBAN").await;
     app.create_school("高田学校", "高田镇", "RURAL").await;
     app.ok("{ schools(first: 5) { totalCount } }", json!({}))
@@ -104,7 +113,58 @@ async fn metrics_count_each_operation_and_error(app: TestApp) {
     assert_eq!(not_json.status().as_u16(), 400);
     let health = reqwest::get(app.url("/healthz")).await.expect("healthz");
     assert_eq!(health.status().as_u16(), 200);
+}
 
+/// Series and their exact values after [`exercise`].
+const EXPECTED: [(&str, f64); 11] = [
+    (
+        r#"registry_http_requests_total{method="POST",route="/graphql",status="200"}"#,
+        6.0,
+    ),
+    (
+        r#"registry_http_requests_total{method="POST",route="/graphql",status="400"}"#,
+        1.0,
+    ),
+    (
+        r#"registry_http_requests_total{method="GET",route="/healthz",status="200"}"#,
+        1.0,
+    ),
+    (
+        r#"registry_graphql_operations_total{type="mutation",field="createSchool"}"#,
+        2.0,
+    ),
+    (
+        r#"registry_graphql_operations_total{type="query",field="schools"}"#,
+        2.0,
+    ),
+    (
+        r#"registry_graphql_operations_total{type="query",field="me"}"#,
+        2.0,
+    ),
+    (
+        r#"registry_graphql_operations_total{type="query",field="(unknown)"}"#,
+        1.0,
+    ),
+    (
+        r#"registry_graphql_operation_duration_seconds_count{type="mutation",field="createSchool"}"#,
+        2.0,
+    ),
+    (
+        r#"registry_graphql_operation_duration_seconds_bucket{type="mutation",field="createSchool",le="+Inf"}"#,
+        2.0,
+    ),
+    (
+        r#"registry_graphql_errors_total{code="UNAUTHENTICATED"}"#,
+        1.0,
+    ),
+    (
+        r#"registry_graphql_errors_total{code="BAD_USER_INPUT"}"#,
+        2.0,
+    ),
+];
+
+async fn metrics_count_each_operation_and_error(app: TestApp) {
+    exercise(&app).await;
     let (status, text) = scrape(&app.url("")).await;
     assert_eq!(status, 200);
     let samples = samples(&text);
@@ -115,53 +175,7 @@ async fn metrics_count_each_operation_and_error(app: TestApp) {
             .map(|(_, v)| *v)
             .unwrap_or_else(|| panic!("no {series} in\n{text}"))
     };
-    let expected = [
-        (
-            r#"registry_http_requests_total{method="POST",route="/graphql",status="200"}"#,
-            6.0,
-        ),
-        (
-            r#"registry_http_requests_total{method="POST",route="/graphql",status="400"}"#,
-            1.0,
-        ),
-        (
-            r#"registry_http_requests_total{method="GET",route="/healthz",status="200"}"#,
-            1.0,
-        ),
-        (
-            r#"registry_graphql_operations_total{type="mutation",field="createSchool"}"#,
-            2.0,
-        ),
-        (
-            r#"registry_graphql_operations_total{type="query",field="schools"}"#,
-            2.0,
-        ),
-        (
-            r#"registry_graphql_operations_total{type="query",field="me"}"#,
-            2.0,
-        ),
-        (
-            r#"registry_graphql_operations_total{type="query",field="(unknown)"}"#,
-            1.0,
-        ),
-        (
-            r#"registry_graphql_operation_duration_seconds_count{type="mutation",field="createSchool"}"#,
-            2.0,
-        ),
-        (
-            r#"registry_graphql_operation_duration_seconds_bucket{type="mutation",field="createSchool",le="+Inf"}"#,
-            2.0,
-        ),
-        (
-            r#"registry_graphql_errors_total{code="UNAUTHENTICATED"}"#,
-            1.0,
-        ),
-        (
-            r#"registry_graphql_errors_total{code="BAD_USER_INPUT"}"#,
-            2.0,
-        ),
-    ];
-    for (series, n) in expected {
+    for (series, n) in EXPECTED {
         assert_eq!(value(series), n, "{series}\n{text}");
     }
     // Nothing else was counted: the operations and errors above are all there are.
