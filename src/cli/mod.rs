@@ -55,6 +55,7 @@ fn redact(url: &str) -> String {
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {
+    crate::http::metrics::mark_start();
     let db = open(&args.db).await?;
     if let Some(token) = ensure_first_admin(&db).await.map_err(anyhow::Error::msg)? {
         println!("created user admin (role ADMIN); its token, shown only now:");

@@ -321,15 +321,22 @@ fn root_fields_of(sdl: &str) -> BTreeSet<String> {
     known
 }
 
-/// When this process started: the moment the metrics were first made, which `serve` does at
-/// once (good to the second, which is what the gauge is read to).
+/// When this process started, in seconds since the epoch: fixed by the first call, which
+/// `serve` makes before anything else (see [`mark_start`]).
 fn process_start() -> f64 {
-    static START: std::sync::LazyLock<f64> = std::sync::LazyLock::new(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64())
-    });
     *START
+}
+
+static START: std::sync::LazyLock<f64> = std::sync::LazyLock::new(|| {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+});
+
+/// Fixes the start time now. `serve` calls it first thing, so the gauge is the process's start
+/// to within the parsing of its command line, not the end of its migrations.
+pub fn mark_start() {
+    std::sync::LazyLock::force(&START);
 }
 
 #[cfg(test)]
