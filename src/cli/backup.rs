@@ -8,8 +8,9 @@
 //! Restore is done with the server stopped: it refuses while a process holds the target's
 //! shared-memory lock (every SQLite connection in WAL mode holds it). It copies the backup
 //! beside the target, checks the copy (`PRAGMA integrity_check`, the migrations table),
-//! syncs it, removes the target's stale `-wal` and `-shm` files (a WAL left by the old
-//! database would otherwise be replayed onto the restored one) and renames the copy into place.
+//! syncs it, moves the database it replaces aside (its WAL folded in first), removes the
+//! target's stale `-wal` and `-shm` files (a WAL left by the old database would otherwise be
+//! replayed onto the restored one) and renames the copy into place.
 //!
 //! PostgreSQL has its own tools (`pg_dump -Fc`, `pg_restore`); both commands say so.
 
@@ -85,6 +86,7 @@ pub async fn restore(args: RestoreArgs) -> Result<()> {
     sync(&partial.0)?;
     // Checked again just before the swap: the check above may have taken a while.
     refuse_if_open(&target)?;
+    let kept = set_aside(&target).await?;
     for suffix in ["-wal", "-shm"] {
         let stale = PathBuf::from(format!("{}{suffix}", target.display()));
         match std::fs::remove_file(&stale) {
@@ -102,6 +104,50 @@ pub async fn restore(args: RestoreArgs) -> Result<()> {
         args.file.display(),
         target.display()
     );
+    if let Some(kept) = kept {
+        println!("the database it replaced is kept as {}", kept.display());
+    }
+    Ok(())
+}
+
+/// Moves the database a restore replaces aside (`FILE.replaced-<UTC time>`), so a restore
+/// onto the wrong file loses nothing. Its WAL is folded in first: after a crash it may hold
+/// the last committed writes, and the restore removes it.
+async fn set_aside(target: &Path) -> Result<Option<PathBuf>> {
+    if !target.exists() {
+        return Ok(None);
+    }
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let aside = PathBuf::from(format!("{}.replaced-{stamp}", target.display()));
+    if let Err(e) = checkpoint(target).await {
+        // A damaged database (the reason for many a restore) may not open: its WAL then goes
+        // aside with it, unread, so nothing in it is lost either.
+        eprintln!(
+            "note: {} could not be checkpointed: {e:#}",
+            target.display()
+        );
+        let wal = PathBuf::from(format!("{}-wal", target.display()));
+        if wal.exists() {
+            let to = format!("{}-wal", aside.display());
+            std::fs::rename(&wal, &to).with_context(|| format!("cannot move {}", wal.display()))?;
+        }
+    }
+    std::fs::rename(target, &aside)
+        .with_context(|| format!("cannot move {} aside", target.display()))?;
+    Ok(Some(aside))
+}
+
+/// Writes a database's WAL into the database file and empties it.
+async fn checkpoint(path: &Path) -> Result<()> {
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(false)
+        .connect()
+        .await?;
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
     Ok(())
 }
 

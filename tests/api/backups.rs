@@ -198,3 +198,79 @@ fn a_file_that_is_no_registry_is_not_restored() {
     assert_eq!(leftovers, 1, "no temporary file left behind");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Schools named `name` in the SQLite file at `path`.
+async fn schools_named(path: &std::path::Path, name: &str) -> i64 {
+    use sea_orm::sqlx::{self, ConnectOptions as _, Connection as _};
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(false)
+        .connect()
+        .await
+        .unwrap_or_else(|e| panic!("{} opens: {e}", path.display()));
+    let n = sqlx::query_scalar("SELECT count(*) FROM schools WHERE name = ?")
+        .bind(name)
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+    conn.close().await.ok();
+    n
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_keeps_the_database_it_replaces_with_its_last_writes() {
+    let served = Served::start(&[]);
+    let db = served.dir.join("registry.db");
+    let keep = Served::fresh_dir();
+    let backup = keep.join("before.db");
+    let out = run(&[
+        "backup",
+        &backup.display().to_string(),
+        "--database-url",
+        &db.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let input = json!({ "name": "最后的学校", "township": "琴江镇", "area": "URBAN",
+                        "stages": ["PRIMARY"] });
+    let resp = served
+        .post(
+            Some(&served.token),
+            json!({ "query": CREATE_SCHOOL, "variables": { "i": input } }),
+        )
+        .await;
+    assert!(resp["data"]["createSchool"]["id"].is_string(), "{resp}");
+    // The files as a crash (kill -9) would leave them while the server idles: the last write
+    // is committed in the WAL, not yet in the database file.
+    let crashed = Served::fresh_dir();
+    let target = crashed.join("registry.db");
+    for suffix in ["", "-wal"] {
+        let from = format!("{}{suffix}", db.display());
+        std::fs::copy(&from, format!("{}{suffix}", target.display())).expect("copy");
+    }
+    drop(served);
+
+    let out = run(&[
+        "restore",
+        &backup.display().to_string(),
+        "--database-url",
+        &target.display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let kept = out
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("the database it replaced is kept as "))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(
+        !crashed.join("registry.db-wal").exists(),
+        "the old WAL is not left to be replayed onto the restored database"
+    );
+    assert_eq!(schools_named(&target, "最后的学校").await, 0);
+    assert_eq!(
+        schools_named(std::path::Path::new(kept), "最后的学校").await,
+        1,
+        "the replaced database kept its last write"
+    );
+    std::fs::remove_dir_all(&crashed).ok();
+    std::fs::remove_dir_all(&keep).ok();
+}
