@@ -161,7 +161,7 @@ fn asks_introspection(root: &Root) -> bool {
 }
 
 /// Runs one operation: the shape checks, the token gate, the timeout, then the codes the
-/// contract promises.
+/// contract promises. Its root fields, time and error codes are counted for `/metrics`.
 async fn execute(
     app: &AppState,
     actor: Option<crate::domain::Actor>,
