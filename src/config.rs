@@ -232,6 +232,14 @@ pub struct Settings {
     /// multipart requests get this limit; all others keep max-body-bytes.
     #[arg(long, env = "REGISTRY_MAX_UPLOAD_BYTES", default_value_t = 20 * 1_048_576)]
     pub max_upload_bytes: usize,
+    /// Requests that aggregate over the registry (progress, counts, the balance table) running
+    /// at once in the process; the rest wait their turn. Keep it under the read pool's size
+    /// (`--db-max-connections`) so cheap requests always find a connection.
+    #[arg(long, env = "REGISTRY_MAX_EXPENSIVE_REQUESTS", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=1024).map(|v| v as usize))]
+    pub max_expensive_requests: usize,
+    /// Of those, how many one user may run at once.
+    #[arg(long, env = "REGISTRY_MAX_EXPENSIVE_PER_USER", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=1024).map(|v| v as usize))]
+    pub max_expensive_per_user: usize,
     /// Most operations in one batched request.
     #[arg(long, env = "REGISTRY_MAX_BATCH", default_value_t = 10)]
     pub max_batch: usize,
@@ -299,6 +307,8 @@ impl Default for Settings {
             max_complexity: 20_000,
             max_body_bytes: 1_048_576,
             max_upload_bytes: 20 * 1_048_576,
+            max_expensive_requests: 4,
+            max_expensive_per_user: 2,
             max_batch: 10,
             request_timeout_ms: 30_000,
             max_nesting: 64,

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod connection;
+pub mod cost;
 pub mod enums;
 pub mod error;
 pub mod imports;

@@ -227,6 +227,7 @@ impl RegistryQuery {
     /// employed, holding a designation in force at `minLevel` or above of one of `kinds` (default
     /// the whole family), grouped by `groupBy` (by level or kind: in their top designation's
     /// group). Groups with no one are left out; no `groupBy` gives one row with the total.
+    #[graphql(complexity = "super::cost::counts(group_by.len(), child_complexity)")]
     async fn key_teacher_counts(
         &self,
         ctx: &Context<'_>,
@@ -274,6 +275,7 @@ impl RegistryQuery {
     }
 
     /// Teachers in each reserve pool on `asOf` (default today): employed, entered, not left.
+    #[graphql(complexity = "super::cost::reserve(child_complexity)")]
     async fn reserve_pool_counts(
         &self,
         ctx: &Context<'_>,

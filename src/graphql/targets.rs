@@ -136,6 +136,7 @@ impl TargetProgress {
     }
     /// The value at the end of each month (quarter, year) from the baseline's to the day
     /// measured, the last point dated that day. Computed in one query.
+    #[graphql(complexity = "super::cost::history(every.is_none_or(|e| e == Interval::Month))")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -333,6 +334,7 @@ impl TargetQuery {
     }
 
     /// Progress of every target in force on `asOf` (default today).
+    #[graphql(complexity = "super::cost::progress(child_complexity)")]
     async fn progress(
         &self,
         ctx: &Context<'_>,
@@ -344,6 +346,7 @@ impl TargetQuery {
     }
 
     /// Progress of one target on `asOf` (default today), or null for an unknown code.
+    #[graphql(complexity = "super::cost::one_target(child_complexity)")]
     async fn target_progress(
         &self,
         ctx: &Context<'_>,
@@ -359,6 +362,7 @@ impl TargetQuery {
 
     /// The balanced-development teacher indicators for a school year, teachers counted on
     /// `asOf` (default today). Units are (school, stage) pairs with students that year.
+    #[graphql(complexity = "super::cost::balance(child_complexity)")]
     async fn balanced_development(
         &self,
         ctx: &Context<'_>,

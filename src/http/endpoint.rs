@@ -160,6 +160,34 @@ fn asks_introspection(root: &Root) -> bool {
     })
 }
 
+/// async-graphql's refusals of a query too deep or too costly, said in our words with the
+/// setting named in `extensions.limit`, as every other bound is.
+fn name_the_limit(err: &mut async_graphql::ServerError, settings: &Settings) {
+    let (limit, message) = match err.message.as_str() {
+        "Query is too complex." => (
+            "max-complexity",
+            format!(
+                "the query asks more of the database than one request may (its cost is over \
+                 {}: aggregates, counts and histories cost what they scan); ask for fewer at \
+                 once",
+                settings.max_complexity
+            ),
+        ),
+        "Query is nested too deep." => (
+            "max-depth",
+            format!(
+                "the query is nested deeper than {} levels",
+                settings.max_depth
+            ),
+        ),
+        _ => return,
+    };
+    err.message = message;
+    let ext = err.extensions.get_or_insert_with(Default::default);
+    ext.set("code", Error::BAD_USER_INPUT);
+    ext.set("limit", limit);
+}
+
 /// Runs one operation: the shape checks, the token gate, the timeout, then the codes the
 /// contract promises. Its root fields, time and error codes are counted for `/metrics`.
 async fn execute(
@@ -178,6 +206,7 @@ async fn execute(
         }
     };
     for err in &mut response.errors {
+        name_the_limit(err, &app.settings);
         let ext = err.extensions.get_or_insert_with(Default::default);
         match ext.get("code") {
             // async-graphql's own errors (a malformed query, a variable of the wrong type, an
@@ -235,7 +264,20 @@ async fn run(
     };
     let limit = Duration::from_millis(app.settings.request_timeout_ms);
     let journal = Journal::new();
-    let work = journal.scope(app.schema.execute(state.into_request(request)));
+    // An expensive request waits for its turn within its timeout (see `fair`).
+    let expensive = root
+        .as_ref()
+        .is_none_or(|(_, f)| super::fair::is_expensive(f));
+    let user = state.actor.as_ref().map(|a| a.user_id);
+    let fair = app.fair.clone();
+    let schema = app.schema.clone();
+    let work = journal.scope(async move {
+        let _turn = match (expensive, user) {
+            (true, Some(user)) => fair.turn(user).await,
+            _ => None,
+        };
+        schema.execute(state.into_request(request)).await
+    });
     match tokio::time::timeout(limit, work).await {
         Ok(response) => response,
         // Dropping the execution rolls back the change under way; those committed before it

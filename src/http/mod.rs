@@ -15,6 +15,7 @@
 pub mod conn;
 mod endpoint;
 mod export;
+mod fair;
 pub mod metrics;
 mod web;
 
@@ -40,6 +41,8 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub schema: RegistrySchema,
+    /// Turns for the expensive requests ([`fair`]).
+    fair: Arc<fair::FairShare>,
     /// This server's figures for `GET /metrics`.
     pub metrics: Arc<metrics::Metrics>,
 }
@@ -49,7 +52,12 @@ impl AppState {
         crate::service::passwords::limit_concurrent(settings.max_concurrent_hashes);
         let schema = build_schema(Some(&settings));
         let metrics = Arc::new(metrics::Metrics::new(&schema.sdl()));
+        let fair = fair::FairShare::new(
+            settings.max_expensive_requests,
+            settings.max_expensive_per_user,
+        );
         AppState {
+            fair: Arc::new(fair),
             db,
             settings: Arc::new(settings),
             schema,

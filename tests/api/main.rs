@@ -10,6 +10,7 @@ mod backups;
 mod balanced_development;
 mod browser;
 mod command_line;
+mod costly_queries;
 mod counting_key_teachers;
 mod database_failures;
 mod demo_county;
