@@ -27,6 +27,29 @@ pub enum Command {
     Import(ImportArgs),
     /// Write a report as xlsx or CSV: counts, teachers, progress or balance.
     Export(ExportArgs),
+    /// Copy a SQLite registry to FILE while it keeps serving (PostgreSQL: use pg_dump -Fc).
+    Backup(BackupArgs),
+    /// Put a backup in place of the SQLite database, with the server stopped (PostgreSQL: use
+    /// pg_restore).
+    Restore(RestoreArgs),
+}
+
+/// `backup FILE`: a consistent copy of the database as it was when the copy began.
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// The backup to write; must not exist yet.
+    pub file: std::path::PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// `restore FILE`: the backup checked, then copied into place of `--database-url`.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// A file written by `backup`.
+    pub file: std::path::PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 /// The kinds of sheet the import takes.
@@ -268,6 +291,10 @@ pub struct Settings {
     /// refused before it is read, to be narrowed by township, school, stage or subject.
     #[arg(long, env = "REGISTRY_MAX_EXPORT_ROWS", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub max_export_rows: u64,
+    /// Serve `GET /metrics` (Prometheus text) without a token. It shows operation names and
+    /// counts, no data; keep it internal at the proxy, or turn it off here.
+    #[arg(long, env = "REGISTRY_METRICS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub metrics: bool,
 }
 
 impl Default for Settings {
@@ -296,6 +323,7 @@ impl Default for Settings {
             graphiql: true,
             loader_delay_ms: 1,
             max_export_rows: 100_000,
+            metrics: true,
         }
     }
 }

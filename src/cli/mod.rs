@@ -1,6 +1,7 @@
 //! The subcommands. Each opens the database (applying pending migrations) and calls services.
-//! `export` lives in [`export`], `import` in [`import`].
+//! `export` lives in [`export`], `import` in [`import`], `backup` and `restore` in [`backup`].
 
+mod backup;
 mod export;
 mod import;
 
@@ -28,6 +29,8 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Demo(args) => demo(args).await,
         Command::Import(args) => import::run(args).await,
         Command::Export(args) => export::run(args).await,
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
     }
 }
 
@@ -52,6 +55,7 @@ fn redact(url: &str) -> String {
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {
+    crate::http::metrics::mark_start();
     let db = open(&args.db).await?;
     if let Some(token) = ensure_first_admin(&db).await.map_err(anyhow::Error::msg)? {
         println!("created user admin (role ADMIN); its token, shown only now:");

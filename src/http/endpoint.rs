@@ -189,7 +189,7 @@ fn name_the_limit(err: &mut async_graphql::ServerError, settings: &Settings) {
 }
 
 /// Runs one operation: the shape checks, the token gate, the timeout, then the codes the
-/// contract promises.
+/// contract promises. Its root fields, time and error codes are counted for `/metrics`.
 async fn execute(
     app: &AppState,
     actor: Option<crate::domain::Actor>,
@@ -197,9 +197,13 @@ async fn execute(
     request_id: Uuid,
     login_spent: &Arc<AtomicBool>,
 ) -> async_graphql::Response {
-    let mut response = match check_shape(&mut request, &app.settings) {
-        Err(refusal) => *refusal,
-        Ok(root) => run(app, actor, request, root, login_spent).await,
+    let started = std::time::Instant::now();
+    let (root, mut response) = match check_shape(&mut request, &app.settings) {
+        Err(refusal) => (None, *refusal),
+        Ok(root) => {
+            let response = run(app, actor, request, &root, login_spent).await;
+            (root, response)
+        }
     };
     for err in &mut response.errors {
         name_the_limit(err, &app.settings);
@@ -214,6 +218,16 @@ async fn execute(
             Some(_) => {}
         }
     }
+    let codes =
+        response
+            .errors
+            .iter()
+            .filter_map(|e| match e.extensions.as_ref()?.get("code")? {
+                async_graphql::Value::String(code) => Some(code.as_str()),
+                _ => None,
+            });
+    let root = root.as_ref().map(|(ty, fields)| (*ty, fields.as_slice()));
+    app.metrics.operation(root, started.elapsed(), codes);
     response
 }
 
@@ -221,10 +235,10 @@ async fn run(
     app: &AppState,
     actor: Option<crate::domain::Actor>,
     mut request: async_graphql::Request,
-    root: Root,
+    root: &Root,
     login_spent: &Arc<AtomicBool>,
 ) -> async_graphql::Response {
-    if actor.is_none() && !is_login_only(&root) {
+    if actor.is_none() && !is_login_only(root) {
         let err = Error::Unauthenticated(
             "send Authorization: Bearer TOKEN (only the login mutation answers without one)"
                 .to_owned(),
@@ -232,7 +246,7 @@ async fn run(
         return graphql_error(&err, Uuid::nil());
     }
     if !app.settings.introspection {
-        if asks_introspection(&root) {
+        if asks_introspection(root) {
             let err = Error::Forbidden(
                 "introspection is turned off on this server; the schema is at /schema.graphql"
                     .to_owned(),
@@ -433,7 +447,10 @@ pub(super) async fn graphql(req: &Request, body: Body, Data(app): Data<&AppState
         let parsed = requests_of(req, body, &app.settings).await;
         let (requests, is_batch) = match parsed {
             Ok(parsed) => parsed,
-            Err((status, err)) => return refuse(status, &err, request_id),
+            Err((status, err)) => {
+                app.metrics.error(err.code());
+                return refuse(status, &err, request_id);
+            }
         };
         // An unknown token is the same as none: only `login` runs. Only a database failure
         // stops the request here.
@@ -442,7 +459,10 @@ pub(super) async fn graphql(req: &Request, body: Body, Data(app): Data<&AppState
             Some(token) => match authenticate(&app.db, token).await {
                 Ok(actor) => Some(actor),
                 Err(Error::Unauthenticated(_)) => None,
-                Err(e) => return refuse(StatusCode::OK, &e, request_id),
+                Err(e) => {
+                    app.metrics.error(e.code());
+                    return refuse(StatusCode::OK, &e, request_id);
+                }
             },
         };
         let login_spent = Arc::new(AtomicBool::new(false));

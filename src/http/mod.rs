@@ -1,5 +1,5 @@
 //! HTTP routes: `POST /graphql` ([`endpoint`]), GraphiQL on `GET /graphql`,
-//! `GET /schema.graphql`, `GET /healthz`, and reports and import templates as files
+//! `GET /schema.graphql`, `GET /healthz`, `GET /metrics` ([`metrics`]), and reports and import templates as files
 //! (`GET /export/…`, `GET /templates/…`, [`export`]).
 //!
 //! Hardening runs from the socket inwards: connection limits and header and idle timeouts
@@ -16,6 +16,7 @@ pub mod conn;
 mod endpoint;
 mod export;
 mod fair;
+pub mod metrics;
 mod web;
 
 use std::net::SocketAddr;
@@ -25,7 +26,7 @@ use std::time::Duration;
 use poem::http::StatusCode;
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::web::Data;
-use poem::{EndpointExt, IntoResponse, Response, Route, Server, get, handler};
+use poem::{Endpoint as _, EndpointExt, IntoResponse, Response, Route, Server, get, handler};
 use uuid::Uuid;
 
 use crate::config::Settings;
@@ -42,12 +43,15 @@ pub struct AppState {
     pub schema: RegistrySchema,
     /// Turns for the expensive requests ([`fair`]).
     fair: Arc<fair::FairShare>,
+    /// This server's figures for `GET /metrics`.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
         crate::service::passwords::limit_concurrent(settings.max_concurrent_hashes);
         let schema = build_schema(Some(&settings));
+        let metrics = Arc::new(metrics::Metrics::new(&schema.sdl()));
         let fair = fair::FairShare::new(
             settings.max_expensive_requests,
             settings.max_expensive_per_user,
@@ -57,6 +61,7 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             schema,
+            metrics,
         }
     }
 }
@@ -146,8 +151,21 @@ async fn healthz(Data(app): Data<&AppState>) -> Response {
     }
 }
 
-/// The routes, with the state attached.
+/// The figures in Prometheus text, without a token (they hold no registry data), or 404 when
+/// `--metrics false`.
+#[handler]
+fn metrics_text(Data(app): Data<&AppState>) -> Response {
+    if !app.settings.metrics {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    Response::builder()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(app.metrics.render(&app.db))
+}
+
+/// The routes, with the state attached; every answer is counted for `/metrics`.
 pub fn app(state: AppState) -> impl poem::Endpoint {
+    let figures = state.metrics.clone();
     Route::new()
         .at("/", get(web::index))
         .at("/assets/*name", get(web::asset_file))
@@ -157,7 +175,17 @@ pub fn app(state: AppState) -> impl poem::Endpoint {
         .at("/healthz", get(healthz))
         .at("/export/:file", get(export::report))
         .at("/templates/:file", get(export::template_file))
+        .at("/metrics", get(metrics_text))
         .data(state)
+        .around(move |ep, req| {
+            let figures = figures.clone();
+            async move {
+                let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+                let response = ep.get_response(req).await;
+                figures.request(method.as_str(), &path, response.status().as_u16());
+                Ok(response)
+            }
+        })
 }
 
 /// Binds `listen` and serves until `shutdown` resolves; returns the bound address at once

@@ -135,10 +135,46 @@ impl Db {
         self.read.get_database_backend()
     }
 
+    /// The connection pools' use, for `/metrics`: on PostgreSQL the one pool both handles
+    /// share, on SQLite the read pool and the one-connection write pool.
+    pub fn pool_stats(&self) -> Vec<PoolStats> {
+        let stats = |name, size, idle, max| PoolStats {
+            name,
+            size,
+            idle,
+            max,
+        };
+        match self.backend() {
+            DbBackend::Postgres => {
+                let pool = self.read.get_postgres_connection_pool();
+                let max = pool.options().get_max_connections();
+                vec![stats("shared", pool.size(), pool.num_idle(), max)]
+            }
+            DbBackend::Sqlite => [("read", &self.read), ("write", &self.write)]
+                .into_iter()
+                .map(|(name, conn)| {
+                    let pool = conn.get_sqlite_connection_pool();
+                    let max = pool.options().get_max_connections();
+                    stats(name, pool.size(), pool.num_idle(), max)
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Answers while the database does (for `/healthz`).
     pub async fn ping(&self) -> Result<(), DbErr> {
         self.read.ping().await
     }
+}
+
+/// One pool's connections: open, idle among them, and the most it may open.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolStats {
+    pub name: &'static str,
+    pub size: u32,
+    pub idle: usize,
+    pub max: u32,
 }
 
 fn options(config: &DbConfig, max_connections: u32) -> ConnectOptions {

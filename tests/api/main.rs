@@ -6,6 +6,7 @@
 mod helpers;
 
 mod auth_and_roles;
+mod backups;
 mod balanced_development;
 mod browser;
 mod command_line;
@@ -20,6 +21,7 @@ mod exporting_reports;
 mod hardening_the_api;
 mod host_departure;
 mod importing_sheets;
+mod metrics;
 mod paging_and_filters;
 mod registering_teachers;
 mod role_matrix;
