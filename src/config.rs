@@ -8,8 +8,25 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "teacher-registry", version, about)]
 pub struct Cli {
+    /// How log lines on standard error look: `text` for people, `json` (one object a line,
+    /// with the request's span and its `request_id`) for a log collector.
+    #[arg(
+        long,
+        global = true,
+        env = "REGISTRY_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text
+    )]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The shape of log lines (`--log-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

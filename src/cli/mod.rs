@@ -66,12 +66,40 @@ async fn serve(args: ServeArgs) -> Result<()> {
         state,
         &args.listen,
         |addr| println!("listening on http://{addr}"),
-        async {
-            let _ = tokio::signal::ctrl_c().await;
-        },
+        stop_requested(),
     )
     .await
-    .with_context(|| format!("cannot serve on {}", args.listen))
+    .with_context(|| format!("cannot serve on {}", args.listen))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves when the server is asked to stop: Ctrl-C at a terminal, or SIGTERM from systemd,
+/// `docker stop` or `kill`. The server then takes no new connections and finishes the requests
+/// in flight (for at most 10 seconds) before `serve` returns and the process exits with 0.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(e) => {
+                // Without a SIGTERM handler the default action (exit at once) remains; say so.
+                tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops gracefully");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tracing::info!("shutting down: taking no new connections, finishing requests in flight");
 }
 
 async fn migrate(args: DbArgs) -> Result<()> {

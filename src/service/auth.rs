@@ -451,12 +451,22 @@ pub async fn revoke_token(db: &Db, actor: &Actor, token_id: Uuid) -> Result<toke
 }
 
 /// On a database with no users, creates `admin` (role ADMIN) and returns its token.
+///
+/// Several servers started at once on one fresh PostgreSQL database may all find no user (a
+/// read committed transaction does not see the others' uncommitted rows) and all try to create
+/// `admin`. The unique username decides: the first to commit wins and prints the token; the
+/// others' inserts wait for it, then fail with a uniqueness violation, and those servers go on
+/// without one. (SQLite's `BEGIN IMMEDIATE` already lets one writer in at a time.)
 pub async fn ensure_first_admin(db: &Db) -> Result<Option<String>> {
     let tx = db.begin().await?;
     if user::any_exists(&tx).await? {
         return Ok(None);
     }
-    let model = new_user(&tx, "admin", Role::Admin, None, None).await?;
+    let model = match new_user(&tx, "admin", Role::Admin, None, None).await {
+        Ok(model) => model,
+        Err(Error::Conflict(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
     let token = issue_token(&tx, model.id, "first-start", None).await?;
     commit_recorded(
         tx,

@@ -67,7 +67,7 @@ pub struct Db {
 impl Db {
     /// Connects, creating a SQLite file on first use.
     pub async fn connect(config: &DbConfig) -> Result<Db, DbErr> {
-        if config.url.starts_with("postgres://") || config.url.starts_with("postgresql://") {
+        if is_postgres(&config.url) {
             let mut opts = options(config, config.max_connections);
             if let Some(schema) = &config.pg_schema {
                 opts.set_schema_search_path(schema.clone());
@@ -104,10 +104,16 @@ impl Db {
     /// Connects and applies pending migrations: every command starts this way.
     pub async fn open(config: &DbConfig) -> Result<Db, DbErr> {
         let db = Db::connect(config).await?;
-        db.migrate().await?;
+        if is_postgres(&config.url) {
+            migrate_postgres(config).await?;
+        } else {
+            db.migrate().await?;
+        }
         Ok(db)
     }
 
+    /// Applies pending migrations through the write handle. On PostgreSQL, with other servers
+    /// possibly starting at the same moment, [`Db::open`] takes the migration lock instead.
     pub async fn migrate(&self) -> Result<(), DbErr> {
         Migrator::up(&self.write, None).await
     }
@@ -175,6 +181,42 @@ pub struct PoolStats {
     pub size: u32,
     pub idle: usize,
     pub max: u32,
+}
+
+/// The key of the PostgreSQL advisory lock held while migrations run ("TRMIGRAT" in ASCII).
+/// Fixed rather than derived from the schema: registries in other schemas of the same database
+/// then wait for each other's migrations, which costs a moment at start and nothing else.
+const MIGRATION_LOCK_KEY: i64 = 0x5452_4d49_4752_4154;
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Applies pending migrations while holding a session-level advisory lock, so that of several
+/// servers started at once on a fresh database exactly one creates the tables and the others,
+/// let in after it, find nothing pending. Unguarded, they race on `CREATE TABLE` and the losers
+/// fail with a duplicate key in PostgreSQL's catalogue (`pg_type_typname_nsp_index`).
+///
+/// The lock belongs to a session, so it is taken and released on one dedicated connection
+/// (a pool of one) that also runs the migrations; should this process die meanwhile, its
+/// session ends and PostgreSQL releases the lock by itself.
+async fn migrate_postgres(config: &DbConfig) -> Result<(), DbErr> {
+    use sea_orm::ConnectionTrait;
+    let mut opts = options(config, 1);
+    if let Some(schema) = &config.pg_schema {
+        opts.set_schema_search_path(schema.clone());
+    }
+    let conn = Database::connect(opts).await?;
+    conn.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+        .await?;
+    let migrated = Migrator::up(&conn, None).await;
+    // Released whatever the migrations' outcome; closing the connection would release it too.
+    let unlocked = conn
+        .execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
+        .await;
+    conn.close().await.ok();
+    migrated?;
+    unlocked.map(|_| ())
 }
 
 fn options(config: &DbConfig, max_connections: u32) -> ConnectOptions {
