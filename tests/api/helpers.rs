@@ -623,6 +623,11 @@ impl Child {
 
     /// Waits (at most [`CHILD_PATIENCE`]) for the child to exit and collects its output.
     pub fn finish(mut self) -> Finished {
+        self.wait_for_exit()
+    }
+
+    /// As [`finish`](Self::finish), for a child that stays owned (a [`Served`]'s).
+    fn wait_for_exit(&mut self) -> Finished {
         let deadline = std::time::Instant::now() + CHILD_PATIENCE;
         let status = loop {
             if let Some(status) = self.child.try_wait().expect("child status") {
@@ -712,9 +717,18 @@ impl Served {
 
     /// As [`start`](Self::start), in `dir` (which may hold a `registry.db` already).
     pub fn start_in(dir: std::path::PathBuf, flags: &[&str]) -> Served {
+        let mut served = Served::spawn_in(dir, flags, &[]);
+        served.wait_for_address();
+        served
+    }
+
+    /// Starts `serve` in `dir` with `flags` and environment variables `envs`, without waiting
+    /// for it: several can be started at the same moment, then each waited for with
+    /// [`wait_for_address`](Self::wait_for_address).
+    pub fn spawn_in(dir: std::path::PathBuf, flags: &[&str], envs: &[(&str, &str)]) -> Served {
         let mut cmd = registry(&["serve", "--listen", "127.0.0.1:0"]);
-        cmd.args(flags).current_dir(&dir);
-        let mut served = Served {
+        cmd.args(flags).envs(envs.iter().copied()).current_dir(&dir);
+        Served {
             child: Child::spawn(cmd),
             addr: String::new(),
             token: String::new(),
@@ -723,22 +737,38 @@ impl Served {
                 .timeout(CHILD_PATIENCE)
                 .build()
                 .expect("HTTP client"),
-        };
+        }
+    }
+
+    /// Reads standard output (at most [`CHILD_PATIENCE`]) up to the address the server prints,
+    /// keeping the admin token if it prints one first.
+    pub fn wait_for_address(&mut self) {
         let deadline = std::time::Instant::now() + CHILD_PATIENCE;
-        while let Some(line) = served.child.line_before(deadline) {
+        while let Some(line) = self.child.line_before(deadline) {
             if line.starts_with("trg_") {
-                served.token = line;
+                self.token = line;
             } else if let Some(a) = line.strip_prefix("listening on ") {
-                served.addr = a.to_owned();
+                self.addr = a.to_owned();
                 break;
             }
         }
         assert!(
-            !served.addr.is_empty(),
+            !self.addr.is_empty(),
             "the server printed no address; it wrote: {}",
-            served.child.stderr_so_far()
+            self.child.stderr_so_far()
         );
-        served
+    }
+
+    /// Sends SIGTERM (with `kill`, as an operator or systemd would) and waits, at most
+    /// [`CHILD_PATIENCE`], for the process to exit; returns how it did and what it wrote.
+    pub fn terminate(&mut self) -> Finished {
+        let status = std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -TERM failed");
+        self.child.wait_for_exit()
     }
 
     pub fn alive(&mut self) -> bool {

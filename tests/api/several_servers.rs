@@ -1,0 +1,170 @@
+//! Several servers on one PostgreSQL database, as the README's deployment section runs them:
+//! three `serve` processes started at the same moment on a fresh database all come up (the
+//! migrations are applied by exactly one of them, under an advisory lock), exactly one prints
+//! the first admin's token, and then they serve writes together with the rules still holding.
+//! PostgreSQL only: on SQLite one process owns the file.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Served, in_ci, join_all, say_skipped};
+
+/// Servers started at once on the same database.
+const SERVERS: usize = 3;
+
+/// A database of its own on the `TEST_DATABASE_URL` server, created fresh (the schemas the
+/// other tests use would not do: the race is about a database nobody has migrated), and
+/// dropped by [`drop`](Self::drop).
+struct FreshDatabase {
+    /// A connection to the server's `postgres` database, to create and drop it.
+    maintenance: sea_orm::DatabaseConnection,
+    name: String,
+    url: String,
+}
+
+impl FreshDatabase {
+    async fn create(test_url: &str) -> FreshDatabase {
+        use sea_orm::ConnectionTrait;
+        // `postgres://user@host:port/db?options`: the same server, another database.
+        let (without_query, query) = match test_url.split_once('?') {
+            Some((url, query)) => (url, format!("?{query}")),
+            None => (test_url, String::new()),
+        };
+        let server = without_query
+            .rsplit_once('/')
+            .map(|(server, _)| server)
+            .expect("TEST_DATABASE_URL names a database");
+        let maintenance = sea_orm::Database::connect(format!("{server}/postgres{query}"))
+            .await
+            .expect("the server's `postgres` database answers");
+        let name = format!("registry_race_{}", uuid::Uuid::now_v7().simple());
+        maintenance
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create a fresh database");
+        let url = format!("{server}/{name}{query}");
+        FreshDatabase {
+            maintenance,
+            name,
+            url,
+        }
+    }
+
+    async fn drop(self) {
+        use sea_orm::ConnectionTrait;
+        // FORCE: a server's pool may still be closing its connections.
+        self.maintenance
+            .execute_unprepared(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .await
+            .expect("drop the fresh database");
+        self.maintenance.close().await.ok();
+    }
+}
+
+async fn post(server: &Served, token: &str, query: &str, variables: Value) -> Value {
+    server
+        .post(
+            Some(token),
+            json!({ "query": query, "variables": variables }),
+        )
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_servers_started_at_once_on_a_fresh_database_serve_together() {
+    let Some(test_url) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+    else {
+        if in_ci() {
+            panic!("CI must set TEST_DATABASE_URL: PostgreSQL tests may not be skipped");
+        }
+        static SAID: std::sync::Once = std::sync::Once::new();
+        say_skipped(
+            &SAID,
+            "TEST_DATABASE_URL is unset, so three servers starting at once on one PostgreSQL \
+             database are not tried",
+        );
+        return;
+    };
+    let database = FreshDatabase::create(&test_url).await;
+    let flags = ["--database-url", database.url.as_str()];
+    // All spawned before any is waited for: their migrations and first-admin checks race.
+    let mut servers: Vec<Served> = (0..SERVERS)
+        .map(|_| Served::spawn_in(Served::fresh_dir(), &flags, &[]))
+        .collect();
+    for server in &mut servers {
+        server.wait_for_address();
+    }
+
+    let tokens: Vec<&str> = servers
+        .iter()
+        .map(|s| s.token.as_str())
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(tokens.len(), 1, "exactly one server prints the admin token");
+    let token = tokens[0].to_owned();
+
+    // Writes through every server at once: distinct schools all land.
+    let create_school = "mutation($i: CreateSchoolInput!) { createSchool(input: $i) { id } }";
+    let schools = join_all(servers.iter().enumerate().map(|(i, server)| {
+        let token = token.clone();
+        async move {
+            let input = json!({ "i": { "name": format!("第{i}中学"), "township": "城关镇",
+                                       "area": "URBAN", "stages": ["PRIMARY", "JUNIOR"] } });
+            post(server, &token, create_school, input).await
+        }
+    }))
+    .await;
+    let mut school_ids = Vec::new();
+    for answer in &schools {
+        assert!(answer.get("errors").is_none(), "{answer:#}");
+        school_ids.push(answer["data"]["createSchool"]["id"].as_str().expect("id"));
+    }
+
+    // The same staff number raced on every server, a few times over: one wins each race.
+    let create_teacher = "mutation($i: CreateTeacherInput!) { createTeacher(input: $i) { id } }";
+    for round in 0..5 {
+        let staff_no = format!("R{round:03}");
+        let answers = join_all(servers.iter().zip(&school_ids).map(|(server, school)| {
+            let token = token.clone();
+            let input = json!({ "i": {
+                "staffNo": staff_no, "name": "赵老师", "gender": "FEMALE", "schoolId": school,
+                "stage": "PRIMARY", "subject": "语文", "education": "BACHELOR" } });
+            async move { post(server, &token, create_teacher, input).await }
+        }))
+        .await;
+        let won = answers.iter().filter(|a| a.get("errors").is_none()).count();
+        assert_eq!(won, 1, "one createTeacher wins each race: {answers:#?}");
+        for answer in answers.iter().filter(|a| a.get("errors").is_some()) {
+            assert_eq!(
+                answer["errors"][0]["extensions"]["code"], "CONFLICT",
+                "{answer:#}"
+            );
+        }
+    }
+
+    // Every server reads what all of them wrote.
+    for server in &servers {
+        let answer = post(
+            server,
+            &token,
+            "{ schools { totalCount } teachers { totalCount } }",
+            json!({}),
+        )
+        .await;
+        assert_eq!(
+            (
+                &answer["data"]["schools"]["totalCount"],
+                &answer["data"]["teachers"]["totalCount"]
+            ),
+            (&json!(SERVERS), &json!(5)),
+            "{answer:#}"
+        );
+    }
+
+    drop(servers);
+    database.drop().await;
+}
