@@ -762,13 +762,39 @@ impl Served {
     /// Sends SIGTERM (with `kill`, as an operator or systemd would) and waits, at most
     /// [`CHILD_PATIENCE`], for the process to exit; returns how it did and what it wrote.
     pub fn terminate(&mut self) -> Finished {
+        self.send_sigterm();
+        self.wait_for_exit()
+    }
+
+    /// Sends SIGTERM with `kill` and returns at once.
+    pub fn send_sigterm(&self) {
         let status = std::process::Command::new("kill")
             .arg("-TERM")
             .arg(self.child.id().to_string())
             .status()
             .expect("kill runs");
         assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// Waits (at most [`CHILD_PATIENCE`]) for the process to exit; how it did and what it
+    /// wrote since.
+    pub fn wait_for_exit(&mut self) -> Finished {
         self.child.wait_for_exit()
+    }
+
+    /// Reads standard error (at most [`CHILD_PATIENCE`]) up to a line containing `needle`;
+    /// whether one came. The lines read are not seen again.
+    pub fn stderr_line_containing(&self, needle: &str) -> bool {
+        let deadline = std::time::Instant::now() + CHILD_PATIENCE;
+        let stderr = self.child.stderr.lock().expect("stderr");
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match stderr.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return true,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
     }
 
     pub fn alive(&mut self) -> bool {

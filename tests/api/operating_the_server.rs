@@ -55,6 +55,68 @@ async fn sigterm_stops_the_server_cleanly_and_its_text_logs_carry_no_colour_code
     );
 }
 
+/// A request whose handler is already running when SIGTERM comes is answered in full before
+/// the process exits. The ordering is made certain, not timed: the request says
+/// `Expect: 100-continue`, so the server's `100 Continue` shows that its handler has begun
+/// reading the body; only then is the signal sent, and only once the server has logged that it
+/// is shutting down is the body sent.
+#[tokio::test]
+async fn sigterm_lets_a_request_in_flight_finish() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let patience = crate::helpers::CHILD_PATIENCE;
+    let mut served = Served::spawn_in(Served::fresh_dir(), &[], &[]);
+    served.wait_for_address();
+    let host = served.addr.trim_start_matches("http://").to_owned();
+    let body = json!({ "query": "{ me { username } }" }).to_string();
+    let mut stream = tokio::net::TcpStream::connect(&host)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\
+         Expect: 100-continue\r\n\r\n",
+        served.token,
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("head sent");
+    let mut interim = Vec::new();
+    while !interim.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8; 1];
+        let n = tokio::time::timeout(patience, stream.read(&mut byte))
+            .await
+            .expect("100 Continue within CHILD_PATIENCE")
+            .expect("read");
+        assert_eq!(n, 1, "the connection closed before 100 Continue");
+        interim.push(byte[0]);
+    }
+    assert!(
+        interim.starts_with(b"HTTP/1.1 100"),
+        "{}",
+        String::from_utf8_lossy(&interim)
+    );
+
+    served.send_sigterm();
+    assert!(
+        served.stderr_line_containing("shutting down"),
+        "the server logged no shutdown"
+    );
+    stream.write_all(body.as_bytes()).await.expect("body sent");
+    let mut response = Vec::new();
+    tokio::time::timeout(patience, stream.read_to_end(&mut response))
+        .await
+        .expect("the answer within CHILD_PATIENCE")
+        .expect("read");
+    let response = String::from_utf8_lossy(&response);
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.contains(r#"{"data":{"me":{"username":"admin"}}}"#),
+        "{response}"
+    );
+
+    let finished = served.wait_for_exit();
+    assert_eq!(finished.status.code(), Some(0), "{}", finished.stderr);
+}
+
 #[tokio::test]
 async fn json_logs_are_one_object_a_line_with_the_request_id() {
     // The request's own line is at DEBUG ("request answered"), the rest at INFO.

@@ -36,7 +36,8 @@ impl FreshDatabase {
         let maintenance = sea_orm::Database::connect(format!("{server}/postgres{query}"))
             .await
             .expect("the server's `postgres` database answers");
-        let name = format!("registry_race_{}", uuid::Uuid::now_v7().simple());
+        drop_leftovers(&maintenance).await;
+        let name = format!("{PREFIX}{}", uuid::Uuid::now_v7().simple());
         maintenance
             .execute_unprepared(&format!("CREATE DATABASE {name}"))
             .await
@@ -60,6 +61,40 @@ impl FreshDatabase {
             .await
             .expect("drop the fresh database");
         self.maintenance.close().await.ok();
+    }
+}
+
+/// The fresh databases' names: this prefix, then a UUID v7 (whose time is its creation's).
+const PREFIX: &str = "registry_race_";
+
+/// Drops the fresh databases that failed runs left (a panic skips [`FreshDatabase::drop`]) once
+/// they are an hour old, so that a run going on beside this one keeps its own.
+async fn drop_leftovers(maintenance: &sea_orm::DatabaseConnection) {
+    use sea_orm::ConnectionTrait;
+    let rows = maintenance
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            format!("SELECT datname::text AS name FROM pg_database WHERE datname LIKE '{PREFIX}%'"),
+        ))
+        .await
+        .unwrap_or_default();
+    let hour_ago = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+        .saturating_sub(3600);
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "name") else {
+            continue;
+        };
+        let created = uuid::Uuid::parse_str(&name[PREFIX.len()..])
+            .ok()
+            .and_then(|id| id.get_timestamp())
+            .map(|t| t.to_unix().0);
+        if created.is_some_and(|secs| secs < hour_ago) {
+            let _ = maintenance
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
     }
 }
 
