@@ -32,6 +32,7 @@ fn init_logging(format: LogFormat) {
         // line carries the `request_id` of the `graphql` span it was logged in; JSON never
         // carries colour codes.
         LogFormat::Json => builder
+            .with_ansi(false)
             .json()
             .with_current_span(true)
             .with_span_list(true)
