@@ -62,11 +62,13 @@ async fn serve(args: ServeArgs) -> Result<()> {
         println!("{token}");
     }
     let state = AppState::new(db, args.settings.clone());
+    // Before the address is printed: from then on a SIGTERM must find the handler in place.
+    let stop = stop_requested();
     serve_http(
         state,
         &args.listen,
         |addr| println!("listening on http://{addr}"),
-        stop_requested(),
+        stop,
     )
     .await
     .with_context(|| format!("cannot serve on {}", args.listen))?;
@@ -74,32 +76,43 @@ async fn serve(args: ServeArgs) -> Result<()> {
     Ok(())
 }
 
-/// Resolves when the server is asked to stop: Ctrl-C at a terminal, or SIGTERM from systemd,
-/// `docker stop` or `kill`. The server then takes no new connections and finishes the requests
-/// in flight (for at most 10 seconds) before `serve` returns and the process exits with 0.
-async fn stop_requested() {
+/// A future that resolves when the server is asked to stop: Ctrl-C at a terminal, or SIGTERM
+/// from systemd, `docker stop` or `kill`. The server then takes no new connections and finishes
+/// the requests in flight (for at most 10 seconds) before `serve` returns and the process exits
+/// with 0.
+///
+/// The handlers are installed here, when this is called, not when the future is first polled:
+/// the server polls it only once it runs, after it has printed its address, and a SIGTERM that
+/// came in between would otherwise meet the default action and kill the process on the spot.
+/// A signal that arrives before the first poll is kept and seen then.
+fn stop_requested() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    {
+    let handlers = {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
+        signal(SignalKind::terminate())
+            .and_then(|term| Ok((term, signal(SignalKind::interrupt())?)))
+    };
+    async move {
+        #[cfg(unix)]
+        match handlers {
+            Ok((mut term, mut interrupt)) => {
                 tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
                     _ = term.recv() => {}
+                    _ = interrupt.recv() => {}
                 }
             }
             Err(e) => {
-                // Without a SIGTERM handler the default action (exit at once) remains; say so.
+                // Without the handlers the default action (exit at once) remains; say so.
                 tracing::warn!(error = %e, "cannot listen for SIGTERM; only Ctrl-C stops gracefully");
                 let _ = tokio::signal::ctrl_c().await;
             }
         }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down: taking no new connections, finishing requests in flight");
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-    tracing::info!("shutting down: taking no new connections, finishing requests in flight");
 }
 
 async fn migrate(args: DbArgs) -> Result<()> {
