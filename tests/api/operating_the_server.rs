@@ -7,6 +7,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::Served;
 
+/// The servers here log at INFO whatever `RUST_LOG` the test run has: "shutting down" is there.
+const AT_INFO: [(&str, &str); 1] = [("RUST_LOG", "info")];
+
 /// A terminal's colour codes start with ESC `[`.
 const ANSI_ESCAPE: &str = "\u{1b}[";
 
@@ -32,7 +35,7 @@ async fn ask_me(served: &Served) -> String {
 
 #[tokio::test]
 async fn sigterm_stops_the_server_cleanly_and_its_text_logs_carry_no_colour_codes() {
-    let mut served = Served::spawn_in(Served::fresh_dir(), &[], &[]);
+    let mut served = Served::spawn_in(Served::fresh_dir(), &[], &AT_INFO);
     served.wait_for_address();
     ask_me(&served).await;
     // `terminate` waits for the exit at most CHILD_PATIENCE: a generous bound, not a timing.
@@ -64,7 +67,7 @@ async fn sigterm_stops_the_server_cleanly_and_its_text_logs_carry_no_colour_code
 async fn sigterm_lets_a_request_in_flight_finish() {
     use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
     let patience = crate::helpers::CHILD_PATIENCE;
-    let mut served = Served::spawn_in(Served::fresh_dir(), &[], &[]);
+    let mut served = Served::spawn_in(Served::fresh_dir(), &[], &AT_INFO);
     served.wait_for_address();
     let host = served.addr.trim_start_matches("http://").to_owned();
     let body = json!({ "query": "{ me { username } }" }).to_string();
