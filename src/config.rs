@@ -207,6 +207,7 @@ impl DbArgs {
             max_connections: self.db_max_connections,
             log_statements: self.log_sql,
             pg_schema: None,
+            statement_timeout: None,
         }
     }
 }

@@ -35,7 +35,11 @@ pub async fn run(cli: Cli) -> Result<()> {
 }
 
 pub(crate) async fn open(args: &DbArgs) -> Result<Db> {
-    Db::open(&args.db_config())
+    open_with(args, args.db_config()).await
+}
+
+async fn open_with(args: &DbArgs, config: crate::store::DbConfig) -> Result<Db> {
+    Db::open(&config)
         .await
         .with_context(|| format!("cannot open the database at {}", redact(&args.database_url)))
 }
@@ -56,7 +60,12 @@ fn redact(url: &str) -> String {
 
 async fn serve(args: ServeArgs) -> Result<()> {
     crate::http::metrics::mark_start();
-    let db = open(&args.db).await?;
+    // No statement outlives the request that asked for it (PostgreSQL; see DbConfig).
+    let mut config = args.db.db_config();
+    config.statement_timeout = Some(std::time::Duration::from_millis(
+        args.settings.request_timeout_ms,
+    ));
+    let db = open_with(&args.db, config).await?;
     if let Some(token) = ensure_first_admin(&db).await.map_err(anyhow::Error::msg)? {
         println!("created user admin (role ADMIN); its token, shown only now:");
         println!("{token}");

@@ -44,6 +44,11 @@ pub struct DbConfig {
     /// PostgreSQL schema to work in (its `search_path`); `None` uses the server's default.
     /// Lets several registries, or test runs, share one database.
     pub pg_schema: Option<String>,
+    /// PostgreSQL: the longest a statement of the serving pools may run (`statement_timeout`).
+    /// `serve` sets it to the request timeout: a request stopped by its timeout drops its
+    /// query, but the server would run the statement on, holding a connection and a core,
+    /// until it ended; this ends it. The migrations' connection has none.
+    pub statement_timeout: Option<Duration>,
 }
 
 impl DbConfig {
@@ -53,6 +58,7 @@ impl DbConfig {
             max_connections: 10,
             log_statements: false,
             pg_schema: None,
+            statement_timeout: None,
         }
     }
 }
@@ -71,6 +77,10 @@ impl Db {
             let mut opts = options(config, config.max_connections);
             if let Some(schema) = &config.pg_schema {
                 opts.set_schema_search_path(schema.clone());
+            }
+            if let Some(limit) = config.statement_timeout {
+                let ms = limit.as_millis().to_string();
+                opts.map_sqlx_postgres_opts(move |o| o.options([("statement_timeout", &ms)]));
             }
             let pool = Database::connect(opts).await?;
             return Ok(Db {
