@@ -36,6 +36,22 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false")
 }
 
+/// `TEST_DATABASE_URL`, or `None` with the note `skipped` (once per `once`) when it is unset;
+/// in CI its absence fails the test instead: PostgreSQL tests may not be skipped there.
+pub fn postgres_url(once: &std::sync::Once, skipped: &str) -> Option<String> {
+    let url = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty());
+    if url.is_none() {
+        assert!(
+            !in_ci(),
+            "CI must set TEST_DATABASE_URL: PostgreSQL tests may not be skipped"
+        );
+        say_skipped(once, skipped);
+    }
+    url
+}
+
 /// Tells the terminal, once per `once`, that a check did not run. It goes straight to standard
 /// error: the test harness captures `eprintln!` of passing tests, and a skip must be seen.
 pub fn say_skipped(once: &std::sync::Once, what: &str) {
@@ -77,21 +93,12 @@ impl TestApp {
     /// A fresh schema in the `TEST_DATABASE_URL` database, or `None` (with a note) when the
     /// variable is unset outside CI.
     pub async fn postgres() -> Option<TestApp> {
-        let Some(url) = std::env::var("TEST_DATABASE_URL")
-            .ok()
-            .filter(|url| !url.is_empty())
-        else {
-            if in_ci() {
-                panic!("CI must set TEST_DATABASE_URL: PostgreSQL tests may not be skipped");
-            }
-            static SAID: std::sync::Once = std::sync::Once::new();
-            say_skipped(
-                &SAID,
-                "TEST_DATABASE_URL is unset, so the `postgres` variant of every integration \
-                 test passes without running (README, \"PostgreSQL\", to run them)",
-            );
-            return None;
-        };
+        static SAID: std::sync::Once = std::sync::Once::new();
+        let url = postgres_url(
+            &SAID,
+            "TEST_DATABASE_URL is unset, so the `postgres` variant of every integration test \
+             passes without running (README, \"PostgreSQL\", to run them)",
+        )?;
         // Fixes the process start before naming this test's schema, so the clean-up below
         // (here or in a concurrent test) never takes a schema of this run for an old one.
         std::sync::LazyLock::force(&STARTED);

@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Served, in_ci, join_all, say_skipped};
+use crate::helpers::{Served, join_all, postgres_url};
 
 /// Servers started at once on the same database.
 const SERVERS: usize = 3;
@@ -109,19 +109,12 @@ async fn post(server: &Served, token: &str, query: &str, variables: Value) -> Va
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_servers_started_at_once_on_a_fresh_database_serve_together() {
-    let Some(test_url) = std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|url| !url.is_empty())
-    else {
-        if in_ci() {
-            panic!("CI must set TEST_DATABASE_URL: PostgreSQL tests may not be skipped");
-        }
-        static SAID: std::sync::Once = std::sync::Once::new();
-        say_skipped(
-            &SAID,
-            "TEST_DATABASE_URL is unset, so three servers starting at once on one PostgreSQL \
-             database are not tried",
-        );
+    static SAID: std::sync::Once = std::sync::Once::new();
+    let Some(test_url) = postgres_url(
+        &SAID,
+        "TEST_DATABASE_URL is unset, so three servers starting at once on one PostgreSQL \
+         database are not tried",
+    ) else {
         return;
     };
     let database = FreshDatabase::create(&test_url).await;
