@@ -24,6 +24,7 @@ mod importing_sheets;
 mod metrics;
 mod operating_the_server;
 mod paging_and_filters;
+mod racing_clients;
 mod registering_teachers;
 mod role_matrix;
 mod running_a_studio;
