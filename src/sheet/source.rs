@@ -61,7 +61,7 @@ impl<'a> Source<'a> {
     /// xlsx, the line count for CSV.
     pub fn rows_hint(&self) -> u64 {
         match self {
-            Source::Csv(rows) => rows.bytes.iter().filter(|b| **b == b'\n').count() as u64 + 1,
+            Source::Csv(rows) => rows.lines,
             Source::Xlsx(rows) => rows.rows_hint(),
         }
     }
@@ -89,6 +89,8 @@ pub struct CsvRows<'a> {
     record: csv::ByteRecord,
     /// Blank lines the csv reader skipped so far: Excel shows them as rows.
     blank_lines: u64,
+    /// The file's lines, counted once when it is opened: the progress bar asks every chunk.
+    lines: u64,
     records: u64,
 }
 
@@ -112,6 +114,7 @@ impl<'a> CsvRows<'a> {
             bytes,
             record: csv::ByteRecord::new(),
             blank_lines: 0,
+            lines: bytes.iter().filter(|b| **b == b'\n').count() as u64 + 1,
             records: 0,
         }
     }

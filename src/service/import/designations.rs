@@ -9,7 +9,7 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
-use super::{Progress, RowProblems, SeenKeys, Tally, Writes};
+use super::{Progress, RowProblems, SeenKeys, Tally, Writes, listed_subjects};
 use crate::domain::Label;
 use crate::error::{Error, Result};
 use crate::service::designations::{
@@ -17,7 +17,7 @@ use crate::service::designations::{
 };
 use crate::service::teachers::subject_listed;
 use crate::sheet::{DesignationRow, Numbered, Sheet};
-use crate::store::{designation, subject, teacher};
+use crate::store::{designation, teacher};
 
 /// A designation's natural key: teacher, kind, level, award date.
 type Key = (Uuid, i16, i16, NaiveDate);
@@ -28,11 +28,7 @@ pub(super) async fn import(
     tally: &mut Tally,
     progress: Progress<'_>,
 ) -> Result<()> {
-    let subjects: HashSet<String> = subject::all(tx)
-        .await?
-        .into_iter()
-        .map(|s| s.name)
-        .collect();
+    let subjects = listed_subjects(tx).await?;
     let mut keys = SeenKeys::new();
     let mut certificates = SeenKeys::new();
     while let Some(chunk) = tally.next_chunk(&mut sheet, progress) {

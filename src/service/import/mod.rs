@@ -19,7 +19,7 @@ mod designations;
 mod registry;
 mod teachers;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
@@ -31,7 +31,7 @@ use super::{commit_recorded, require};
 use crate::domain::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::sheet::{self, Header, Numbered, Problem, Sheet, SheetRow};
-use crate::store::{Db, insert_chunks};
+use crate::store::{Db, insert_chunks, school, subject};
 
 /// Rows checked and written together: one lookup query per key kind and chunk.
 const CHUNK: usize = 500;
@@ -163,6 +163,25 @@ pub async fn import(
     });
     commit_recorded(tx, actor, kind.operation(), Uuid::now_v7(), details).await?;
     Ok(report)
+}
+
+/// Every school by name: the registry has thousands at most, and three of the sheets name
+/// schools.
+async fn schools_by_name(tx: &DatabaseTransaction) -> Result<HashMap<String, school::Model>> {
+    Ok(school::all(tx)
+        .await?
+        .into_iter()
+        .map(|s| (s.name.clone(), s))
+        .collect())
+}
+
+/// The subject reference list, asked once per sheet rather than once per row.
+async fn listed_subjects(tx: &DatabaseTransaction) -> Result<HashSet<String>> {
+    Ok(subject::all(tx)
+        .await?
+        .into_iter()
+        .map(|s| s.name)
+        .collect())
 }
 
 /// Opens a sheet; a file that cannot be read or lacks a required column is refused as a whole.

@@ -7,7 +7,7 @@ use chrono::Utc;
 use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
-use super::{Progress, RowProblems, SeenKeys, Tally, Writes};
+use super::{Progress, RowProblems, SeenKeys, Tally, Writes, schools_by_name};
 use crate::domain::Stage;
 use crate::error::{Error, Result};
 use crate::service::schools::{
@@ -16,15 +16,6 @@ use crate::service::schools::{
 use crate::service::teachers::teaches_stage;
 use crate::sheet::{EnrollmentRow, SchoolRow, Sheet};
 use crate::store::{enrollment, school, teacher};
-
-/// Every school by name: the registry has thousands at most, and both sheets name schools.
-async fn schools_by_name(tx: &DatabaseTransaction) -> Result<HashMap<String, school::Model>> {
-    Ok(school::all(tx)
-        .await?
-        .into_iter()
-        .map(|s| (s.name.clone(), s))
-        .collect())
-}
 
 pub(super) async fn schools(
     tx: &DatabaseTransaction,

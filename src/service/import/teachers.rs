@@ -6,14 +6,14 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use sea_orm::DatabaseTransaction;
 
-use super::{Progress, RowProblems, SeenKeys, Tally, Writes};
+use super::{Progress, RowProblems, SeenKeys, Tally, Writes, listed_subjects, schools_by_name};
 use crate::error::Result;
 use crate::service::teachers::{
     NewTeacher, TeacherPatch, checked_birth_date, id_number_taken, new_row, patched,
     subject_listed, teaches_stage,
 };
 use crate::sheet::{Numbered, Sheet, TeacherRow};
-use crate::store::{school, subject, teacher};
+use crate::store::{school, teacher};
 
 /// What every chunk needs: the schools by name and the subject list, read once.
 struct Lookups {
@@ -28,16 +28,8 @@ pub(super) async fn import(
     progress: Progress<'_>,
 ) -> Result<()> {
     let lookups = Lookups {
-        schools: school::all(tx)
-            .await?
-            .into_iter()
-            .map(|s| (s.name.clone(), s))
-            .collect(),
-        subjects: subject::all(tx)
-            .await?
-            .into_iter()
-            .map(|s| s.name)
-            .collect(),
+        schools: schools_by_name(tx).await?,
+        subjects: listed_subjects(tx).await?,
     };
     let mut staff_nos = SeenKeys::new();
     let mut id_numbers = SeenKeys::new();
