@@ -31,4 +31,5 @@ mod running_a_studio;
 mod schema_drift;
 mod several_servers;
 mod surviving_a_probe;
+mod surviving_crashes;
 mod tracking_targets;
