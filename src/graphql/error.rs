@@ -4,21 +4,44 @@
 //! variable types, unknown enum values) carry no code and get `BAD_USER_INPUT` in the HTTP
 //! layer. A database error is logged with its cause inside the request's span (which carries
 //! the request id); the client gets only `INTERNAL` and, from the HTTP layer, that request id.
+//! A database that cannot be reached says so ("database unavailable"), and the error carries
+//! [`Unavailable`] as its source, so the HTTP layer can close the gate (`store::gate`).
 
 use async_graphql::ErrorExtensions;
 
 use crate::error::Error;
+use crate::store::gate::Unavailable;
+
+/// What a client reads when the database cannot be reached: a passing state, nothing of the
+/// cause (which is in the log under the request id).
+pub const UNAVAILABLE_MESSAGE: &str =
+    "database unavailable; try again shortly, or quote the request id to the administrator";
 
 pub fn to_graphql(err: &Error) -> async_graphql::Error {
     let code = err.code();
-    let message = match err {
+    let error = match err {
         Error::Db(_) | Error::Internal(_) => {
             tracing::error!(error = %err, "internal error");
-            "internal error; quote the request id to the administrator".to_owned()
+            async_graphql::Error::new("internal error; quote the request id to the administrator")
         }
-        other => other.to_string(),
+        Error::Unavailable(cause) => {
+            // Once per request that met the outage; those the closed gate turns away are not
+            // logged one by one (the gate logs when it closes and opens).
+            if cause.is_some() {
+                tracing::error!(error = %err, "database unavailable");
+            }
+            // The source marks a request that met the outage, for the HTTP layer to close the
+            // gate; one the closed gate answered has nothing new to tell.
+            let mut error = match cause {
+                Some(_) => async_graphql::Error::new_with_source(Unavailable),
+                None => async_graphql::Error::new(""),
+            };
+            error.message = UNAVAILABLE_MESSAGE.to_owned();
+            error
+        }
+        other => async_graphql::Error::new(other.to_string()),
     };
-    async_graphql::Error::new(message).extend_with(|_, e| {
+    error.extend_with(|_, e| {
         e.set("code", code);
         match err {
             Error::Invalid { field, .. } => e.set("field", field.as_str()),
