@@ -87,3 +87,26 @@ impl<T> Api<T> for Result<T, super::loaders::Failed> {
         self.map_err(|e| to_graphql(&e.0))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The HTTP layer closes the database gate on the source marker, so a request that met
+    /// the outage must carry it, and one the shut gate turned away must not (it would close
+    /// the gate again just after a probe opened it).
+    #[test]
+    fn only_a_request_that_met_the_outage_marks_it() {
+        let met = Error::Unavailable(Some(sea_orm::DbErr::ConnectionAcquire(
+            sea_orm::ConnAcquireErr::Timeout,
+        )));
+        let turned_away = Error::Unavailable(None);
+        for (err, marked) in [(met, true), (turned_away, false)] {
+            let server_error = to_graphql(&err).into_server_error(Default::default());
+            assert_eq!(server_error.message, UNAVAILABLE_MESSAGE);
+            assert_eq!(server_error.source::<Unavailable>().is_some(), marked);
+            let code = server_error.extensions.as_ref().and_then(|e| e.get("code"));
+            assert_eq!(code, Some(&async_graphql::Value::from("INTERNAL")));
+        }
+    }
+}

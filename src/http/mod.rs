@@ -152,11 +152,9 @@ async fn healthz(Data(app): Data<&AppState>) -> Response {
     // (a probe now and then excepted), so a balancer's checks never pile up on the pool.
     match app.db.ping().await {
         Ok(()) => "ok".into_response(),
-        Err(_) => {
-            Response::builder()
-                .status(StatusCode::SERVICE_UNAVAILABLE)
-                .body("database unavailable")
-        }
+        Err(_) => Response::builder()
+            .status(StatusCode::SERVICE_UNAVAILABLE)
+            .body("database unavailable"),
     }
 }
 

@@ -358,3 +358,30 @@ where
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ConnAcquireErr, RuntimeErr};
+
+    #[test]
+    fn a_connection_that_cannot_be_had_is_unreachable_and_a_refused_statement_is_not() {
+        let unreachable = [
+            DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),
+            DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed),
+            DbErr::Conn(RuntimeErr::Internal("connection refused".to_owned())),
+        ];
+        for err in &unreachable {
+            assert!(is_unreachable(err), "{err}");
+        }
+        let refused = [
+            DbErr::Query(RuntimeErr::Internal("no such table: teachers".to_owned())),
+            DbErr::Exec(RuntimeErr::Internal("syntax error".to_owned())),
+            DbErr::RecordNotFound("teacher".to_owned()),
+            DbErr::Custom("anything".to_owned()),
+        ];
+        for err in &refused {
+            assert!(!is_unreachable(err), "{err}");
+        }
+    }
+}
