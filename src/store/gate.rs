@@ -15,6 +15,8 @@
 //! the dead connections it still holds. No background task: an idle server probes nothing.
 //!
 //! SQLite has no gate: a file that cannot be opened fails at once, with nothing to wait for.
+//! What it has instead is a check that the file is still the one opened (`OpenedFile` in the
+//! parent module).
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

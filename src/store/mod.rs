@@ -87,6 +87,70 @@ pub struct Db {
     write: DatabaseConnection,
     /// PostgreSQL: shut while the server cannot be reached (see [`gate`]); SQLite: none.
     gate: Option<Arc<gate::Gate>>,
+    /// SQLite: the file the pools opened, checked before each request (see [`OpenedFile`]).
+    file: Option<Arc<OpenedFile>>,
+}
+
+/// The SQLite file the pools opened, by device and inode. Should it be removed or replaced
+/// under a running server (a clean-up script, a mistaken `mv`), the open connections would
+/// carry on in the file no longer there, acknowledging writes that no one will find again,
+/// while new connections would find no file. So a request first checks that the path still
+/// names the file opened, one `stat`, and is answered "database unavailable" while it does
+/// not; moved back, the file serves again. (New connections do not create a missing file
+/// either: [`Db::connect`] turns `create_if_missing` off once the file exists.)
+#[derive(Debug)]
+struct OpenedFile {
+    path: std::path::PathBuf,
+    id: (u64, u64),
+    /// Whether the file was last found missing, so that the log says so once, not per request.
+    missing: std::sync::atomic::AtomicBool,
+}
+
+impl OpenedFile {
+    fn id_of(path: &std::path::Path) -> Option<(u64, u64)> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            None
+        }
+    }
+
+    /// The file at the path, unless there is none to check (an in-memory database, or a
+    /// platform without inodes).
+    fn of(path: &std::path::Path) -> Option<OpenedFile> {
+        Some(OpenedFile {
+            path: path.to_owned(),
+            id: Self::id_of(path)?,
+            missing: false.into(),
+        })
+    }
+
+    fn check(&self) -> Result<(), gate::Unavailable> {
+        use std::sync::atomic::Ordering;
+        let there = Self::id_of(&self.path) == Some(self.id);
+        let was_missing = self.missing.swap(!there, Ordering::Relaxed);
+        match (there, was_missing) {
+            (false, false) => tracing::error!(
+                path = %self.path.display(),
+                "the database file is gone or replaced; answering \"database unavailable\" \
+                 until it is back (or the server restarts on the new one)"
+            ),
+            (true, true) => {
+                tracing::info!(path = %self.path.display(), "the database file is back")
+            }
+            _ => {}
+        }
+        if there {
+            Ok(())
+        } else {
+            Err(gate::Unavailable)
+        }
+    }
 }
 
 impl Db {
@@ -106,6 +170,7 @@ impl Db {
                 read: pool.clone(),
                 write: pool,
                 gate: Some(Arc::new(gate::Gate::new(config.acquire_timeout))),
+                file: None,
             });
         }
         let url = sqlite_url(&config.url);
@@ -130,7 +195,15 @@ impl Db {
         write.acquire_timeout(WRITE_QUEUE.max(config.acquire_timeout));
         let write = Database::connect(write).await?;
         let read = Database::connect(sqlite(config.max_connections.max(2))).await?;
+        // The file exists now; a connection opened later must not make an empty one in place
+        // of a file taken away (see `OpenedFile`).
+        for pool in [&read, &write].map(|c| c.get_sqlite_connection_pool()) {
+            let options = pool.connect_options().as_ref().clone();
+            pool.set_connect_options(options.create_if_missing(false));
+        }
+        let opened = read.get_sqlite_connection_pool().connect_options();
         Ok(Db {
+            file: OpenedFile::of(opened.get_filename()).map(Arc::new),
             read,
             write,
             gate: None,
@@ -216,8 +289,12 @@ impl Db {
     }
 
     /// Whether a request should try the database: `Unavailable` at once while it is known to
-    /// be away, except for a probe now and then that lets the gate open again (see [`gate`]).
+    /// be away, except for a probe now and then that lets the gate open again (see [`gate`]);
+    /// on SQLite, while the path no longer names the file opened.
     pub async fn admit(&self) -> Result<(), gate::Unavailable> {
+        if let Some(file) = &self.file {
+            file.check()?;
+        }
         match &self.gate {
             Some(gate) => gate.admit(&self.read).await,
             None => Ok(()),

@@ -8,6 +8,10 @@
 //! once by the database gate (`store::gate`). Started again, the cluster is found by the
 //! server by itself: `/healthz` is 200 again and the data written before is all there.
 //!
+//! On SQLite the database file is moved away under the server and back: while it is away every
+//! request is "database unavailable" (the open connections would otherwise write on in a file
+//! no longer there), and once it is back the server serves it again.
+//!
 //! The shared PostgreSQL of the other tests is never touched. Durations are printed, never
 //! asserted; a generous bound on each request only turns a hang into a failure.
 
@@ -408,4 +412,63 @@ async fn the_server_answers_at_once_while_the_database_is_down_and_recovers_by_i
     println!("{report}");
     drop(server);
     drop(cluster);
+}
+
+/// A file moved away for a while; moved back when dropped, should the test fail first.
+struct MovedAway {
+    from: PathBuf,
+    to: PathBuf,
+}
+
+impl MovedAway {
+    fn new(from: &std::path::Path) -> MovedAway {
+        let to = from.with_extension("away");
+        std::fs::rename(from, &to).expect("move the database file away");
+        MovedAway {
+            from: from.to_owned(),
+            to,
+        }
+    }
+}
+
+impl Drop for MovedAway {
+    fn drop(&mut self) {
+        let _ = std::fs::rename(&self.to, &self.from);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_file_moved_away_is_unavailable_until_it_is_back() {
+    let app = crate::helpers::TestApp::sqlite().await;
+    let file = app.sqlite_file.clone().expect("a SQLite file");
+    let school = app.create_school("石城一小", "琴江镇", "URBAN").await;
+    app.create_teacher(&school, "T-1", json!({})).await;
+    let before = app.ok(READ, json!({})).await;
+    let health = || async {
+        reqwest::get(app.url("/healthz"))
+            .await
+            .expect("/healthz answers")
+            .status()
+            .as_u16()
+    };
+    assert_eq!(health().await, 200);
+
+    let away = MovedAway::new(&file);
+    let cases = [
+        ("a read", READ, json!({})),
+        ("a mutation", CREATE_TEACHER, teacher(&school, "T-9")),
+        ("me", "{ me { username } }", json!({})),
+    ];
+    for (what, query, variables) in &cases {
+        let answer = app.gql(Some(&app.admin), query, variables.clone()).await;
+        says_unavailable(what, &answer);
+    }
+    assert_eq!(health().await, 503);
+
+    drop(away);
+    assert_eq!(health().await, 200);
+    // The refused write was not made, in the file moved away or anywhere else.
+    assert_eq!(app.ok(READ, json!({})).await, before);
+    app.create_teacher(&school, "T-2", json!({})).await;
+    assert_eq!(app.ok(READ, json!({})).await["teachers"]["totalCount"], 2);
 }
