@@ -198,6 +198,12 @@ pub struct DbArgs {
     /// Log every SQL statement (at DEBUG, target sqlx::query).
     #[arg(long, env = "REGISTRY_LOG_SQL", default_value_t = false)]
     pub log_sql: bool,
+    /// Longest a statement waits for a database connection, in milliseconds: for a busy
+    /// pool's, or for a new one while PostgreSQL refuses them (sqlx retries until then). It is
+    /// what the first requests of a database outage wait before "database unavailable"; the
+    /// ones after are answered at once.
+    #[arg(long, env = "REGISTRY_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
+    pub db_acquire_timeout_ms: u64,
 }
 
 impl DbArgs {
@@ -208,6 +214,7 @@ impl DbArgs {
             log_statements: self.log_sql,
             pg_schema: None,
             statement_timeout: None,
+            acquire_timeout: std::time::Duration::from_millis(self.db_acquire_timeout_ms),
         }
     }
 }

@@ -3,7 +3,8 @@
 //! Domain parse failures become `Invalid` with the API field at fault; uniqueness violations
 //! the database reports become `Conflict` (the services check first for a friendly message,
 //! the constraint is the backstop under races). A database error keeps its cause for the log
-//! and shows the client nothing but `INTERNAL`.
+//! and shows the client nothing but `INTERNAL`; one that says the database cannot be reached
+//! becomes `Unavailable`, also `INTERNAL`, whose message says only that.
 
 use sea_orm::{DbErr, SqlErr};
 
@@ -42,6 +43,10 @@ pub enum Error {
     /// Anything from the database that is not a rule of ours.
     #[error("database error: {0}")]
     Db(DbErr),
+    /// The database cannot be reached (down, restarting, out of connections), or is known to
+    /// be away and was not tried (`None`; see `store::gate`). Holds the cause for the log.
+    #[error("database unavailable{}", .0.as_ref().map(|e| format!(": {e}")).unwrap_or_default())]
+    Unavailable(Option<DbErr>),
     /// A failure of ours that is not the database's (a stored value that does not parse, no
     /// randomness, a hashing thread that died): logged with its cause, shown as `INTERNAL`.
     #[error("internal error: {0}")]
@@ -87,7 +92,7 @@ impl Error {
             Error::Conflict(_) => "CONFLICT",
             Error::Forbidden(_) => "FORBIDDEN",
             Error::Unauthenticated(_) => "UNAUTHENTICATED",
-            Error::Db(_) | Error::Internal(_) => Self::INTERNAL,
+            Error::Db(_) | Error::Unavailable(_) | Error::Internal(_) => Self::INTERNAL,
         }
     }
 }
@@ -102,8 +107,15 @@ impl From<DbErr> for Error {
                 "the change refers to a record that does not exist, or removes one still in use"
                     .to_owned(),
             ),
+            _ if crate::store::is_unreachable(&err) => Error::Unavailable(Some(err)),
             _ => Error::Db(err),
         }
+    }
+}
+
+impl From<crate::store::gate::Unavailable> for Error {
+    fn from(_: crate::store::gate::Unavailable) -> Self {
+        Error::Unavailable(None)
     }
 }
 

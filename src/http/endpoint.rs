@@ -23,6 +23,7 @@ use crate::graphql::RequestState;
 use crate::graphql::limits;
 use crate::service::auth::authenticate;
 use crate::service::journal::{Committed, Journal};
+use crate::store::gate::Unavailable;
 
 /// The token of an `Authorization: Bearer` header (also read by the export routes).
 pub(super) fn bearer(req: &Request) -> Option<&str> {
@@ -205,6 +206,13 @@ async fn execute(
             (root, response)
         }
     };
+    if response
+        .errors
+        .iter()
+        .any(|e| e.source::<Unavailable>().is_some())
+    {
+        app.db.database_unreachable();
+    }
     for err in &mut response.errors {
         name_the_limit(err, &app.settings);
         let ext = err.extensions.get_or_insert_with(Default::default);
@@ -255,6 +263,11 @@ async fn run(
         }
         // Nested `__type` lookups too.
         request = request.disable_introspection();
+    }
+    // A login without a token reaches the database here first; the others passed the gate
+    // before their token was checked, and pass again at once.
+    if let Err(away) = app.db.admit().await {
+        return graphql_error(&away.into(), Uuid::nil());
     }
     let state = RequestState {
         db: app.db.clone(),
@@ -456,14 +469,21 @@ pub(super) async fn graphql(req: &Request, body: Body, Data(app): Data<&AppState
         // stops the request here.
         let actor = match bearer(req) {
             None => None,
-            Some(token) => match authenticate(&app.db, token).await {
-                Ok(actor) => Some(actor),
-                Err(Error::Unauthenticated(_)) => None,
-                Err(e) => {
-                    app.metrics.error(e.code());
-                    return refuse(StatusCode::OK, &e, request_id);
+            Some(token) => {
+                let checked = match app.db.admit().await {
+                    Ok(()) => authenticate(&app.db, token).await,
+                    Err(away) => Err(away.into()),
+                };
+                match checked {
+                    Ok(actor) => Some(actor),
+                    Err(Error::Unauthenticated(_)) => None,
+                    Err(e) => {
+                        super::note_unreachable(app, &e);
+                        app.metrics.error(e.code());
+                        return refuse(StatusCode::OK, &e, request_id);
+                    }
                 }
-            },
+            }
         };
         let login_spent = Arc::new(AtomicBool::new(false));
         let mut responses = Vec::with_capacity(requests.len());

@@ -13,7 +13,7 @@ use poem::web::{Data, Path};
 use poem::{Request, Response, handler};
 use uuid::Uuid;
 
-use super::{AppState, endpoint::bearer, refuse};
+use super::{AppState, endpoint::bearer, note_unreachable, refuse};
 use crate::error::Error;
 use crate::report::templates::{Template, template};
 use crate::report::{ExportParams, Format, Report, export};
@@ -30,6 +30,7 @@ fn status(err: &Error) -> StatusCode {
         }
         Error::Conflict(_) => StatusCode::CONFLICT,
         Error::Db(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
@@ -88,11 +89,17 @@ pub(super) async fn report(
         None => Err(Error::Unauthenticated(
             "send Authorization: Bearer TOKEN to export".to_owned(),
         )),
-        Some(token) => authenticate(&app.db, token).await,
+        Some(token) => match app.db.admit().await {
+            Ok(()) => authenticate(&app.db, token).await,
+            Err(away) => Err(away.into()),
+        },
     };
     let actor = match actor {
         Ok(actor) => actor,
-        Err(e) => return failed(&e, request_id),
+        Err(e) => {
+            note_unreachable(app, &e);
+            return failed(&e, request_id);
+        }
     };
     let params = match req.params::<ExportParams>() {
         Ok(params) => params,
@@ -106,7 +113,10 @@ pub(super) async fn report(
             let disposition = disposition(&file.file_name, None);
             file_response(file.format, file.bytes, disposition)
         }
-        Ok(Err(e)) => failed(&e, request_id),
+        Ok(Err(e)) => {
+            note_unreachable(app, &e);
+            failed(&e, request_id)
+        }
         Err(_) => {
             let message = format!(
                 "the export ran longer than {} ms and was stopped; narrow it",

@@ -10,6 +10,7 @@ pub mod balance;
 pub mod counts;
 pub mod designation;
 pub mod enrollment;
+pub mod gate;
 pub mod mentoring_activity;
 pub mod mentoring_pair;
 pub mod page;
@@ -25,6 +26,7 @@ pub mod teacher;
 pub mod token;
 pub mod user;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
@@ -49,7 +51,21 @@ pub struct DbConfig {
     /// query, but the server would run the statement on, holding a connection and a core,
     /// until it ended; this ends it. The migrations' connection has none.
     pub statement_timeout: Option<Duration>,
+    /// The longest a statement waits for a connection: for one of the pool's to come free, or
+    /// for a new one to open (PostgreSQL). sqlx keeps retrying a refused connection until
+    /// then, so this is also how long a request may wait on a server that has gone away
+    /// before the [`gate`] closes. SQLite's write queue is bounded apart ([`WRITE_QUEUE`]).
+    pub acquire_timeout: Duration,
 }
+
+/// The default of [`DbConfig::acquire_timeout`] (`--db-acquire-timeout-ms`).
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a SQLite write may wait for the one write connection. Writers queue there by
+/// design, behind an import that may hold it for many seconds, so it is the request timeout's
+/// default rather than the acquire timeout: a waiting writer is stopped by its request's
+/// timeout, which tells the client so, not by the queue.
+const WRITE_QUEUE: Duration = Duration::from_secs(30);
 
 impl DbConfig {
     pub fn new(url: impl Into<String>) -> Self {
@@ -59,6 +75,7 @@ impl DbConfig {
             log_statements: false,
             pg_schema: None,
             statement_timeout: None,
+            acquire_timeout: DEFAULT_ACQUIRE_TIMEOUT,
         }
     }
 }
@@ -68,6 +85,72 @@ impl DbConfig {
 pub struct Db {
     pub read: DatabaseConnection,
     write: DatabaseConnection,
+    /// PostgreSQL: shut while the server cannot be reached (see [`gate`]); SQLite: none.
+    gate: Option<Arc<gate::Gate>>,
+    /// SQLite: the file the pools opened, checked before each request (see [`OpenedFile`]).
+    file: Option<Arc<OpenedFile>>,
+}
+
+/// The SQLite file the pools opened, by device and inode. Should it be removed or replaced
+/// under a running server (a clean-up script, a mistaken `mv`), the open connections would
+/// carry on in the file no longer there, acknowledging writes that no one will find again,
+/// while new connections would find no file. So a request first checks that the path still
+/// names the file opened, one `stat`, and is answered "database unavailable" while it does
+/// not; moved back, the file serves again. (New connections do not create a missing file
+/// either: [`Db::connect`] turns `create_if_missing` off once the file exists.)
+#[derive(Debug)]
+struct OpenedFile {
+    path: std::path::PathBuf,
+    id: (u64, u64),
+    /// Whether the file was last found missing, so that the log says so once, not per request.
+    missing: std::sync::atomic::AtomicBool,
+}
+
+impl OpenedFile {
+    fn id_of(path: &std::path::Path) -> Option<(u64, u64)> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            None
+        }
+    }
+
+    /// The file at the path, unless there is none to check (an in-memory database, or a
+    /// platform without inodes).
+    fn of(path: &std::path::Path) -> Option<OpenedFile> {
+        Some(OpenedFile {
+            path: path.to_owned(),
+            id: Self::id_of(path)?,
+            missing: false.into(),
+        })
+    }
+
+    fn check(&self) -> Result<(), gate::Unavailable> {
+        use std::sync::atomic::Ordering;
+        let there = Self::id_of(&self.path) == Some(self.id);
+        let was_missing = self.missing.swap(!there, Ordering::Relaxed);
+        match (there, was_missing) {
+            (false, false) => tracing::error!(
+                path = %self.path.display(),
+                "the database file is gone or replaced; answering \"database unavailable\" \
+                 until it is back (or the server restarts on the new one)"
+            ),
+            (true, true) => {
+                tracing::info!(path = %self.path.display(), "the database file is back")
+            }
+            _ => {}
+        }
+        if there {
+            Ok(())
+        } else {
+            Err(gate::Unavailable)
+        }
+    }
 }
 
 impl Db {
@@ -86,6 +169,8 @@ impl Db {
             return Ok(Db {
                 read: pool.clone(),
                 write: pool,
+                gate: Some(Arc::new(gate::Gate::new(config.acquire_timeout))),
+                file: None,
             });
         }
         let url = sqlite_url(&config.url);
@@ -106,9 +191,23 @@ impl Db {
             });
             opts
         };
-        let write = Database::connect(sqlite(1)).await?;
+        let mut write = sqlite(1);
+        write.acquire_timeout(WRITE_QUEUE.max(config.acquire_timeout));
+        let write = Database::connect(write).await?;
         let read = Database::connect(sqlite(config.max_connections.max(2))).await?;
-        Ok(Db { read, write })
+        // The file exists now; a connection opened later must not make an empty one in place
+        // of a file taken away (see `OpenedFile`).
+        for pool in [&read, &write].map(|c| c.get_sqlite_connection_pool()) {
+            let options = pool.connect_options().as_ref().clone();
+            pool.set_connect_options(options.create_if_missing(false));
+        }
+        let opened = read.get_sqlite_connection_pool().connect_options();
+        Ok(Db {
+            file: OpenedFile::of(opened.get_filename()).map(Arc::new),
+            read,
+            write,
+            gate: None,
+        })
     }
 
     /// Connects and applies pending migrations: every command starts this way.
@@ -178,9 +277,69 @@ impl Db {
         }
     }
 
-    /// Answers while the database does (for `/healthz`).
-    pub async fn ping(&self) -> Result<(), DbErr> {
-        self.read.ping().await
+    /// Answers while the database does (for `/healthz`). Through the gate: while the
+    /// database is known to be away this answers at once instead of waiting on the pool.
+    pub async fn ping(&self) -> Result<(), gate::Unavailable> {
+        self.admit().await?;
+        self.read.ping().await.map_err(|e| {
+            tracing::warn!(error = %e, "health check failed");
+            self.note_failure(&e);
+            gate::Unavailable
+        })
+    }
+
+    /// Whether a request should try the database: `Unavailable` at once while it is known to
+    /// be away, except for a probe now and then that lets the gate open again (see [`gate`]);
+    /// on SQLite, while the path no longer names the file opened.
+    pub async fn admit(&self) -> Result<(), gate::Unavailable> {
+        if let Some(file) = &self.file {
+            file.check()?;
+        }
+        match &self.gate {
+            Some(gate) => gate.admit(&self.read).await,
+            None => Ok(()),
+        }
+    }
+
+    /// A request failed with `err`: when it says the database is unreachable, the gate closes.
+    pub fn note_failure(&self, err: &DbErr) {
+        if is_unreachable(err) {
+            self.database_unreachable();
+        }
+    }
+
+    /// A request met the database unreachable (its error already classified by
+    /// [`is_unreachable`]): the gate closes.
+    pub fn database_unreachable(&self) {
+        if let Some(gate) = &self.gate {
+            gate.close();
+        }
+    }
+}
+
+/// Whether `err` says the database could not be reached, as opposed to a statement it refused:
+/// no connection within the acquire timeout, a connection that failed to open or broke, or
+/// PostgreSQL shutting down, starting up, or out of connection slots.
+pub fn is_unreachable(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    let sqlx = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e))
+        | DbErr::Query(sea_orm::RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match &**sqlx {
+        Sqlx::Io(_)
+        | Sqlx::Tls(_)
+        | Sqlx::PoolTimedOut
+        | Sqlx::PoolClosed
+        | Sqlx::WorkerCrashed => true,
+        Sqlx::Database(e) => e.code().is_some_and(|code| {
+            // SQLSTATE class 08 (connection exception); 57P01-57P03 (the server shutting down,
+            // crashed, or not yet accepting connections); 53300 (no connection slots left).
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
     }
 }
 
@@ -233,7 +392,7 @@ fn options(config: &DbConfig, max_connections: u32) -> ConnectOptions {
     let mut opts = ConnectOptions::new(config.url.clone());
     opts.max_connections(max_connections)
         .min_connections(1)
-        .acquire_timeout(Duration::from_secs(30))
+        .acquire_timeout(config.acquire_timeout)
         .sqlx_logging(config.log_statements);
     opts
 }
@@ -275,4 +434,31 @@ where
         E::insert_many(chunk).exec_without_returning(db).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{ConnAcquireErr, RuntimeErr};
+
+    #[test]
+    fn a_connection_that_cannot_be_had_is_unreachable_and_a_refused_statement_is_not() {
+        let unreachable = [
+            DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),
+            DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed),
+            DbErr::Conn(RuntimeErr::Internal("connection refused".to_owned())),
+        ];
+        for err in &unreachable {
+            assert!(is_unreachable(err), "{err}");
+        }
+        let refused = [
+            DbErr::Query(RuntimeErr::Internal("no such table: teachers".to_owned())),
+            DbErr::Exec(RuntimeErr::Internal("syntax error".to_owned())),
+            DbErr::RecordNotFound("teacher".to_owned()),
+            DbErr::Custom("anything".to_owned()),
+        ];
+        for err in &refused {
+            assert!(!is_unreachable(err), "{err}");
+        }
+    }
 }

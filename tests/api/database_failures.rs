@@ -131,7 +131,7 @@ const CASES: &[(&str, &[&str])] = &[
 ];
 
 /// Words that would tell a client about the database or the code.
-const TELLTALES: &[&str] = &[
+pub(crate) const TELLTALES: &[&str] = &[
     "sql",
     "sqlite",
     "postgres",

@@ -13,6 +13,7 @@ mod command_line;
 mod costly_queries;
 mod counting_key_teachers;
 mod database_failures;
+mod database_outage;
 mod demo_county;
 mod departures;
 mod designations;
