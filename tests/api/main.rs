@@ -18,6 +18,7 @@ mod departures;
 mod designations;
 mod errors;
 mod exporting_reports;
+mod fuzzed_inputs;
 mod hardening_the_api;
 mod host_departure;
 mod importing_sheets;
