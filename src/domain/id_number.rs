@@ -121,4 +121,121 @@ mod tests {
         assert_eq!(mask("11010519491231002X"), "110105********002X");
         assert_eq!(mask("short"), "*****");
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// The check character by ISO 7064 MOD 11-2 as the standard states it, independent of
+        /// the tables above: weight of position i (1-based, of 18) is 2^(18-i) mod 11, and the
+        /// check value is (12 - sum mod 11) mod 11, 10 written X.
+        fn reference_check(first17: &[u32]) -> char {
+            let sum: u32 = first17
+                .iter()
+                .enumerate()
+                .map(|(i, d)| d * (2u32.pow(17 - i as u32) % 11))
+                .sum();
+            match (12 - sum % 11) % 11 {
+                10 => 'X',
+                v => char::from_digit(v, 10).unwrap(),
+            }
+        }
+
+        /// A valid number: any region and sequence digits, any birth date of 1900-2099, and
+        /// the check character of the reference.
+        fn valid() -> impl Strategy<Value = (String, NaiveDate)> {
+            (
+                proptest::collection::vec(0u32..10, 6),
+                0i64..(200 * 366),
+                proptest::collection::vec(0u32..10, 3),
+            )
+                .prop_filter_map("a day of 1900-2099", |(region, day, seq)| {
+                    let birth = NaiveDate::from_ymd_opt(1900, 1, 1)?
+                        .checked_add_days(chrono::Days::new(day as u64))?;
+                    let mut digits = region;
+                    digits.extend(
+                        birth
+                            .format("%Y%m%d")
+                            .to_string()
+                            .chars()
+                            .map(|c| c.to_digit(10).unwrap()),
+                    );
+                    digits.extend(seq);
+                    let mut text: String = digits
+                        .iter()
+                        .map(|d| char::from_digit(*d, 10).unwrap())
+                        .collect();
+                    text.push(reference_check(&digits));
+                    Some((text, birth))
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn valid_numbers_parse_and_round_trip((text, birth) in valid()) {
+                let id = IdNumber::parse(&text).unwrap();
+                prop_assert_eq!(id.as_str(), text.as_str());
+                prop_assert_eq!(id.birth_date(), Some(birth));
+                // Lower-case x and surrounding spaces are the same number.
+                let typed = format!("  {} ", text.to_lowercase());
+                prop_assert_eq!(IdNumber::parse(&typed).unwrap(), id.clone());
+                prop_assert_eq!(IdNumber::parse(id.as_str()).unwrap(), id);
+            }
+
+            #[test]
+            fn any_single_character_changed_is_refused(
+                (text, _) in valid(),
+                at in 0usize..18,
+                to in prop::sample::select("0123456789X".chars().collect::<Vec<_>>()),
+            ) {
+                let mut chars: Vec<char> = text.chars().collect();
+                prop_assume!(chars[at] != to);
+                chars[at] = to;
+                let changed: String = chars.into_iter().collect();
+                prop_assert!(IdNumber::parse(&changed).is_err(), "{} accepted", changed);
+            }
+
+            #[test]
+            fn swapping_two_neighbouring_digits_is_refused((text, _) in valid(), at in 0usize..16) {
+                let mut chars: Vec<char> = text.chars().collect();
+                prop_assume!(chars[at] != chars[at + 1]);
+                chars.swap(at, at + 1);
+                let swapped: String = chars.into_iter().collect();
+                prop_assert!(IdNumber::parse(&swapped).is_err(), "{} accepted", swapped);
+            }
+
+            #[test]
+            fn arbitrary_text_never_panics_and_what_parses_is_well_formed(text in any::<String>()) {
+                if let Ok(id) = IdNumber::parse(&text) {
+                    let s = id.as_str();
+                    prop_assert_eq!(s.len(), 18);
+                    prop_assert!(s[..17].bytes().all(|b| b.is_ascii_digit()));
+                    let digits: Vec<u32> =
+                        s[..17].chars().map(|c| c.to_digit(10).unwrap()).collect();
+                    prop_assert_eq!(s.chars().last(), Some(reference_check(&digits)));
+                    prop_assert!(id.birth_date().is_some());
+                }
+            }
+
+            #[test]
+            fn near_misses_never_panic(text in "[0-9Xx ]{0,20}|[0-9]{17}.") {
+                let _ = IdNumber::parse(&text);
+            }
+
+            #[test]
+            fn masking_keeps_the_length_the_first_six_and_the_last_four(text in any::<String>()) {
+                let masked = mask(&text);
+                let chars: Vec<char> = text.chars().collect();
+                let out: Vec<char> = masked.chars().collect();
+                prop_assert_eq!(out.len(), chars.len());
+                if chars.len() > 10 {
+                    prop_assert_eq!(&out[..6], &chars[..6]);
+                    prop_assert_eq!(&out[out.len() - 4..], &chars[chars.len() - 4..]);
+                    prop_assert!(out[6..out.len() - 4].iter().all(|c| *c == '*'));
+                } else {
+                    prop_assert!(out.iter().all(|c| *c == '*'));
+                }
+            }
+        }
+    }
 }

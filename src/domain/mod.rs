@@ -1,9 +1,10 @@
 //! The rules of the registry, free of I/O: enumerations with their order, parsed input types
-//! (staff numbers, resident ID numbers, names), the date rules of the counting rules and the
-//! role matrix. Nothing here knows about the database, GraphQL or HTTP.
+//! (staff numbers, resident ID numbers, names, hours), the date rules of the counting rules
+//! and the role matrix. Nothing here knows about the database, GraphQL or HTTP.
 
 pub mod balance;
 pub mod enums;
+pub mod hours;
 pub mod id_number;
 pub mod progress;
 pub mod roles;
@@ -11,6 +12,7 @@ pub mod rules;
 pub mod text;
 
 pub use enums::*;
+pub use hours::Hours;
 pub use id_number::IdNumber;
 pub use roles::{Actor, Permission};
 pub use text::{Label, PersonName, StaffNo, SubjectName};

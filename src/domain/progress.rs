@@ -325,4 +325,131 @@ mod tests {
             [day("2023-12-31"), day("2024-12-31"), day("2025-06-30")]
         );
     }
+
+    mod properties {
+        use super::super::*;
+        use chrono::Days;
+        use proptest::prelude::*;
+
+        /// Any day of 1900-2100, the dates a target can hold (with room on either side).
+        fn day() -> impl Strategy<Value = NaiveDate> {
+            let start = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+            (0u64..(201 * 366)).prop_map(move |n| start + Days::new(n))
+        }
+
+        fn interval() -> impl Strategy<Value = Interval> {
+            prop::sample::select(vec![Interval::Month, Interval::Quarter, Interval::Year])
+        }
+
+        /// The period a day falls in, numbered from year 0: months, quarters or years.
+        fn period(d: NaiveDate, every: Interval) -> i64 {
+            let months = i64::from(d.year()) * 12 + i64::from(d.month0());
+            match every {
+                Interval::Month => months,
+                Interval::Quarter => months.div_euclid(3),
+                Interval::Year => months.div_euclid(12),
+            }
+        }
+
+        fn measure() -> impl Strategy<Value = Measure> {
+            (0i64..=i64::from(i32::MAX), 0i64..=i64::from(i32::MAX))
+                .prop_map(|(value, goal)| Measure { value, goal })
+        }
+
+        proptest! {
+            // One point per period from B's to D's, the last dated D, every other the last day
+            // of its period, strictly increasing; none when D is before B.
+            #[test]
+            fn a_history_has_one_point_a_period_ending_on_the_day_asked(
+                b in day(),
+                d in day(),
+                every in interval(),
+            ) {
+                let dates = history_dates(b, d, every);
+                if d < b {
+                    prop_assert!(dates.is_empty());
+                    return Ok(());
+                }
+                let periods = period(d, every) - period(b, every) + 1;
+                prop_assert_eq!(dates.len() as i64, periods);
+                prop_assert_eq!(dates.last(), Some(&d));
+                prop_assert!(dates.windows(2).all(|w| w[0] < w[1]));
+                prop_assert!(dates[0] >= b);
+                for (i, point) in dates.iter().enumerate() {
+                    prop_assert_eq!(period(*point, every), period(b, every) + i as i64);
+                    if i + 1 < dates.len() {
+                        let next = point.succ_opt().unwrap();
+                        prop_assert_eq!(period(next, every), period(*point, every) + 1);
+                    }
+                }
+            }
+
+            // Any day at all, even at chrono's ends: no panic, no endless loop.
+            #[test]
+            fn a_history_never_panics(b in any::<i32>(), d in any::<i32>(), every in interval()) {
+                let at = |n: i32| {
+                    NaiveDate::from_num_days_from_ce_opt(n).unwrap_or(NaiveDate::MAX)
+                };
+                let (b, d) = (at(b), at(d));
+                // Bounded to a few centuries so that the test stays quick.
+                prop_assume!((d - b).num_days().abs() < 400 * 366);
+                let _ = history_dates(b, d, every);
+            }
+
+            // The arithmetic of "Target progress on D" on counts a database can hold.
+            #[test]
+            fn progress_follows_its_definition(
+                b in day(),
+                t in day(),
+                d in day(),
+                on_d in measure(),
+                on_b in measure(),
+                on_t in measure(),
+            ) {
+                let p = evaluate(b, t, d, on_d, on_b, on_t);
+                prop_assert_eq!((p.current, p.goal), (on_d.value, on_d.goal));
+                prop_assert_eq!(p.remaining, (on_d.goal - on_d.value).max(0));
+                prop_assert_eq!(p.days_left, (t - d).num_days());
+                prop_assert_eq!(p.projected_at_deadline.is_some(), b < d && d < t);
+                if let Some(x) = p.projected_at_deadline {
+                    let line = on_d.value as f64 + (on_d.value - on_b.value) as f64
+                        * (t - d).num_days() as f64 / (d - b).num_days() as f64;
+                    prop_assert_eq!(x, line);
+                }
+                if on_d.goal > 0 {
+                    prop_assert_eq!(p.ratio, on_d.value as f64 / on_d.goal as f64);
+                } else {
+                    prop_assert_eq!(p.ratio, 0.0);
+                }
+                let expected = if d > t {
+                    if on_t.goal > 0 && on_t.value >= on_t.goal {
+                        TargetStatus::Achieved
+                    } else {
+                        TargetStatus::Missed
+                    }
+                } else if on_d.goal > 0 && on_d.value >= on_d.goal {
+                    TargetStatus::Achieved
+                } else if on_d.goal > 0
+                    && p.projected_at_deadline.is_some_and(|x| x >= on_d.goal as f64)
+                {
+                    TargetStatus::OnTrack
+                } else {
+                    TargetStatus::AtRisk
+                };
+                prop_assert_eq!(p.status, expected);
+            }
+
+            #[test]
+            fn a_quota_per_member_is_at_least_one(n in any::<i32>(), members in 0i64..1_000_000) {
+                match PerMember::parse(n) {
+                    Ok(q) => {
+                        prop_assert!(n >= 1);
+                        let goal = QuotaStanding::new(members, 0, q).goal;
+                        prop_assert_eq!(goal, members * i64::from(n));
+                    }
+                    Err(_) => prop_assert!(n < 1),
+                }
+            }
+        }
+    }
 }

@@ -248,4 +248,147 @@ mod tests {
         assert!(parse_username("HR").is_err());
         assert!(parse_username("王老师").is_err());
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Characters the rules treat specially, mixed with any character at all: spaces
+        /// (ASCII and ideographic), controls, invisible ones, combining marks, the Kelvin sign
+        /// (which NFC turns into an ASCII K), CJK and the characters of codes.
+        fn tricky_char() -> impl Strategy<Value = char> {
+            prop_oneof![
+                any::<char>(),
+                prop::sample::select(vec![
+                    ' ',
+                    '\u{3000}',
+                    '\t',
+                    '\n',
+                    '\r',
+                    '\u{0}',
+                    '\u{7}',
+                    '\u{85}',
+                    '\u{200B}',
+                    '\u{200D}',
+                    '\u{202E}',
+                    '\u{2066}',
+                    '\u{FEFF}',
+                    '\u{AD}',
+                    '\u{E0041}',
+                    'e',
+                    '\u{301}',
+                    '\u{E9}',
+                    '\u{212A}',
+                    '李',
+                    '·',
+                    'a',
+                    'Z',
+                    '0',
+                    '9',
+                    '-',
+                    '_',
+                    '.',
+                ]),
+            ]
+        }
+
+        fn tricky_text(max: usize) -> impl Strategy<Value = String> {
+            proptest::collection::vec(tricky_char(), 0..max).prop_map(|v| v.into_iter().collect())
+        }
+
+        /// A staff number as typed: code characters, maybe padded, sometimes something else.
+        fn staff_no_like() -> impl Strategy<Value = String> {
+            let code = prop::sample::select("abcXYZ0189-_".chars().collect::<Vec<_>>());
+            let other = prop::sample::select(vec![' ', '\u{3000}', '\u{212A}', '.', '李', '\u{0}']);
+            proptest::collection::vec(prop_oneof![8 => code, 1 => other], 0..40)
+                .prop_map(|v| v.into_iter().collect())
+        }
+
+        fn is_code_char(c: char) -> bool {
+            c.is_ascii_alphanumeric() || c == '-' || c == '_'
+        }
+
+        proptest! {
+            #[test]
+            fn cleaned_text_is_normalised_trimmed_visible_bounded_and_stable(
+                text in tricky_text(80),
+                max in 0usize..60,
+                multiline in any::<bool>(),
+            ) {
+                if let Ok(cleaned) = clean(&text, max, multiline) {
+                    prop_assert_eq!(cleaned.trim(), cleaned.as_str());
+                    prop_assert!(cleaned.chars().count() <= max);
+                    prop_assert!(unicode_normalization::is_nfc(&cleaned));
+                    for c in cleaned.chars() {
+                        prop_assert!(!is_invisible(c), "U+{:04X} kept", c as u32);
+                        prop_assert!(
+                            !c.is_control() || (multiline && matches!(c, '\n' | '\r' | '\t')),
+                            "U+{:04X} kept", c as u32
+                        );
+                    }
+                    // Cleaning what was cleaned changes nothing: stored text matches itself.
+                    prop_assert_eq!(clean(&cleaned, max, multiline), Ok(cleaned.clone()));
+                }
+            }
+
+            #[test]
+            fn clean_refuses_exactly_controls_invisibles_and_overlong_text(
+                text in tricky_text(80),
+                max in 0usize..60,
+            ) {
+                let normalised: String = text.nfc().collect();
+                let trimmed = normalised.trim();
+                let fits = text.len() <= max * 4 + 64 && trimmed.chars().count() <= max;
+                let visible = trimmed.chars().all(|c| !c.is_control() && !is_invisible(c));
+                prop_assert_eq!(clean(&text, max, false).is_ok(), fits && visible);
+            }
+
+            #[test]
+            fn arbitrary_text_never_panics_any_parser(text in any::<String>()) {
+                let _ = StaffNo::parse(&text);
+                let _ = PersonName::parse(&text);
+                let _ = SubjectName::parse(&text);
+                let _ = Label::parse(&text);
+                let _ = parse_username(&text);
+                let _ = optional_note(Some(&text));
+                let _ = search_term(Some(&text), NAME_MAX_CHARS);
+            }
+
+            #[test]
+            fn staff_numbers_are_exactly_1_to_32_code_characters(text in staff_no_like()) {
+                // The documented rule, stated on its own: NFC, trimmed, 1-32 characters, each
+                // a letter, a digit, '-' or '_' (and no text longer than the bound allows).
+                let normalised: String = text.nfc().collect();
+                let t = normalised.trim();
+                let expected = (text.len() <= STAFF_NO_MAX_CHARS * 4 + 64
+                    && (1..=STAFF_NO_MAX_CHARS).contains(&t.chars().count())
+                    && t.chars().all(is_code_char))
+                    .then(|| t.to_owned());
+                prop_assert_eq!(StaffNo::parse(&text).ok().map(StaffNo::into_string), expected);
+            }
+
+            #[test]
+            fn names_and_labels_are_what_clean_gives_when_not_empty(text in tricky_text(220)) {
+                for (max, parsed) in [
+                    (NAME_MAX_CHARS, PersonName::parse(&text).map(PersonName::into_string)),
+                    (NAME_MAX_CHARS, SubjectName::parse(&text).map(SubjectName::into_string)),
+                    (LABEL_MAX_CHARS, Label::parse(&text).map(Label::into_string)),
+                ] {
+                    let expected = clean(&text, max, false).ok().filter(|t| !t.is_empty());
+                    prop_assert_eq!(parsed.ok(), expected);
+                }
+            }
+
+            #[test]
+            fn usernames_are_3_to_64_lower_case_code_characters(
+                text in "[ ]{0,2}[a-z0-9._A-Z李-]{0,70}[ ]{0,2}",
+            ) {
+                let t = text.trim();
+                let ok = (3..=64).contains(&t.chars().count())
+                    && t.bytes()
+                        .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_'));
+                prop_assert_eq!(parse_username(&text).ok(), ok.then(|| t.to_owned()));
+            }
+        }
+    }
 }

@@ -15,20 +15,14 @@ pub struct Date(pub NaiveDate);
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            // Exactly ten characters: chrono alone would also take "2024-9-1".
-            Value::String(s) if s.len() == 10 => {
-                let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-                    InputValueError::custom(format!("{s:?} is not a date YYYY-MM-DD"))
-                })?;
+            Value::String(s) => {
+                let d = rules::parse_date(s).map_err(|e| InputValueError::custom(e.to_string()))?;
                 // One bound for every date a client sends: none is older than 1900 or more
                 // than ten years ahead (9999-12-31 and 0000-01-01 are typos, not plans).
                 rules::check_in_range(d, rules::today())
                     .map_err(|e| InputValueError::custom(e.to_string()))?;
                 Ok(Date(d))
             }
-            Value::String(s) => Err(InputValueError::custom(format!(
-                "{s:?} is not a date YYYY-MM-DD"
-            ))),
             _ => Err(InputValueError::expected_type(value)),
         }
     }

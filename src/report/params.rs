@@ -60,9 +60,10 @@ impl ExportParams {
     pub fn as_of(&self) -> Result<NaiveDate> {
         match given(&self.as_of) {
             None => Ok(rules::today()),
-            Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                Error::invalid("asOf", format!("must be a date YYYY-MM-DD, not {d:?}"))
-            }),
+            // The same date, within the same range, as the API's `Date` takes.
+            Some(d) => rules::parse_date(d)
+                .and_then(|d| rules::check_in_range(d, rules::today()).map(|()| d))
+                .map_err(|e| Error::invalid("asOf", e)),
         }
     }
 

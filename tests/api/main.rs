@@ -19,6 +19,7 @@ mod departures;
 mod designations;
 mod errors;
 mod exporting_reports;
+mod fuzzed_inputs;
 mod hardening_the_api;
 mod host_departure;
 mod importing_sheets;

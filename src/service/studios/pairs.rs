@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::host::{found_for_running, lock_for_running, require_running};
 use super::{employed_teacher, in_force_on};
 use crate::domain::rules::today;
-use crate::domain::{ActivityKind, Actor, PairStatus};
+use crate::domain::{ActivityKind, Actor, Hours, PairStatus};
 use crate::error::{Error, FieldContext, Result};
 use crate::service::commit_recorded;
 use crate::store::{Db, mentoring_activity, mentoring_pair, studio_member};
@@ -152,12 +152,7 @@ pub async fn log_activity(
     actor: &Actor,
     input: NewActivity,
 ) -> Result<mentoring_activity::Model> {
-    if !(input.hours.is_finite() && input.hours > 0.0 && input.hours <= 24.0) {
-        return Err(Error::invalid(
-            "hours",
-            "must be more than 0 and at most 24",
-        ));
-    }
+    let hours = Hours::parse(input.hours).map_err(|e| Error::invalid("hours", e))?;
     if input.date > today() {
         return Err(Error::invalid(
             "date",
@@ -187,7 +182,7 @@ pub async fn log_activity(
         pair_id: Set(pair.id),
         date: Set(input.date),
         kind: Set(input.kind.code().to_owned()),
-        hours: Set(input.hours),
+        hours: Set(hours.get()),
         notes: Set(input.notes),
         created_at: Set(Utc::now()),
     }
