@@ -16,6 +16,10 @@ pub const SCAN: usize = 200;
 /// target is a statement of three dates, half a scan.
 pub const TARGETS_COSTED: usize = 12;
 
+/// The most a request may cost and still take its turn in the light lane (see
+/// `graphql::fair`): a grouped count or the balance table, not a history series.
+pub const LIGHT: usize = SCAN * 5;
+
 /// `keyTeacherCounts`: one aggregate, larger with each dimension it groups by.
 pub fn counts(dimensions: usize, child_complexity: usize) -> usize {
     SCAN.saturating_mul(dimensions.saturating_add(1))
@@ -59,6 +63,10 @@ mod tests {
         let dashboard_progress = progress(12 + history(true) + 2);
         assert!(dashboard_progress < limit / 2, "{dashboard_progress}");
         assert!(counts(2, 3) < limit / 20);
+        // A plain or grouped count and the balance table are light; the dashboard's
+        // progress with histories is heavy.
+        assert!(counts(0, 1) <= LIGHT && counts(2, 3) <= LIGHT && balance(30) <= LIGHT);
+        assert!(dashboard_progress > LIGHT);
         assert!(20 * progress(history(true) + 1) > limit);
         assert!(40 * counts(2, 1) > limit);
     }

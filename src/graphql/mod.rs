@@ -6,6 +6,7 @@ pub mod connection;
 pub mod cost;
 pub mod enums;
 pub mod error;
+pub mod fair;
 pub mod imports;
 pub mod limits;
 pub mod loaders;
@@ -53,7 +54,8 @@ pub struct Mutation(
 /// request, so the SDL can be printed with no database at all. With settings, the depth and
 /// complexity limits apply (they do not change the SDL).
 pub fn build_schema(settings: Option<&Settings>) -> RegistrySchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription);
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .extension(fair::TakeTurns);
     if let Some(s) = settings {
         builder = builder
             .limit_depth(s.max_depth)

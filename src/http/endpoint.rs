@@ -269,6 +269,7 @@ async fn run(
     if let Err(away) = app.db.admit().await {
         return graphql_error(&away.into(), Uuid::nil());
     }
+    let actor_id = actor.as_ref().map(|a| a.user_id);
     let state = RequestState {
         db: app.db.clone(),
         settings: app.settings.clone(),
@@ -277,20 +278,20 @@ async fn run(
     };
     let limit = Duration::from_millis(app.settings.request_timeout_ms);
     let journal = Journal::new();
-    // An expensive request waits for its turn within its timeout (see `fair`).
+    // An expensive request waits for its turn within its timeout, once it has passed
+    // validation (see `graphql::fair`).
     let expensive = root
         .as_ref()
-        .is_none_or(|(_, f)| super::fair::is_expensive(f));
-    let user = state.actor.as_ref().map(|a| a.user_id);
-    let fair = app.fair.clone();
+        .is_none_or(|(_, f)| crate::graphql::fair::is_expensive(f));
+    let mut request = state.into_request(request);
+    if let (true, Some(actor)) = (expensive, actor_id) {
+        request = request.data(crate::graphql::fair::TurnClaim {
+            share: app.fair.clone(),
+            user: actor,
+        });
+    }
     let schema = app.schema.clone();
-    let work = journal.scope(async move {
-        let _turn = match (expensive, user) {
-            (true, Some(user)) => fair.turn(user).await,
-            _ => None,
-        };
-        schema.execute(state.into_request(request)).await
-    });
+    let work = journal.scope(async move { schema.execute(request).await });
     match tokio::time::timeout(limit, work).await {
         Ok(response) => response,
         // Dropping the execution rolls back the change under way; those committed before it

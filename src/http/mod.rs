@@ -15,7 +15,6 @@
 pub mod conn;
 mod endpoint;
 mod export;
-mod fair;
 pub mod metrics;
 mod web;
 
@@ -32,6 +31,7 @@ use uuid::Uuid;
 use crate::config::Settings;
 use crate::error::Error;
 use crate::graphql::error::to_graphql;
+use crate::graphql::fair::FairShare;
 use crate::graphql::{RegistrySchema, build_schema};
 use crate::store::Db;
 
@@ -41,8 +41,8 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub schema: RegistrySchema,
-    /// Turns for the expensive requests ([`fair`]).
-    fair: Arc<fair::FairShare>,
+    /// Turns for the expensive requests ([`fair`](crate::graphql::fair)).
+    fair: Arc<FairShare>,
     /// This server's figures for `GET /metrics`.
     pub metrics: Arc<metrics::Metrics>,
 }
@@ -52,7 +52,7 @@ impl AppState {
         crate::service::passwords::limit_concurrent(settings.max_concurrent_hashes);
         let schema = build_schema(Some(&settings));
         let metrics = Arc::new(metrics::Metrics::new(&schema.sdl()));
-        let fair = fair::FairShare::new(
+        let fair = FairShare::new(
             settings.max_expensive_requests,
             settings.max_expensive_per_user,
         );

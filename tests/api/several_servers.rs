@@ -6,97 +6,10 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Served, join_all, postgres_url};
+use crate::helpers::{FreshDatabase, Served, join_all, postgres_url};
 
 /// Servers started at once on the same database.
 const SERVERS: usize = 3;
-
-/// A database of its own on the `TEST_DATABASE_URL` server, created fresh (the schemas the
-/// other tests use would not do: the race is about a database nobody has migrated), and
-/// dropped by [`drop`](Self::drop).
-struct FreshDatabase {
-    /// A connection to the server's `postgres` database, to create and drop it.
-    maintenance: sea_orm::DatabaseConnection,
-    name: String,
-    url: String,
-}
-
-impl FreshDatabase {
-    async fn create(test_url: &str) -> FreshDatabase {
-        use sea_orm::ConnectionTrait;
-        // `postgres://user@host:port/db?options`: the same server, another database.
-        let (without_query, query) = match test_url.split_once('?') {
-            Some((url, query)) => (url, format!("?{query}")),
-            None => (test_url, String::new()),
-        };
-        let server = without_query
-            .rsplit_once('/')
-            .map(|(server, _)| server)
-            .expect("TEST_DATABASE_URL names a database");
-        let maintenance = sea_orm::Database::connect(format!("{server}/postgres{query}"))
-            .await
-            .expect("the server's `postgres` database answers");
-        drop_leftovers(&maintenance).await;
-        let name = format!("{PREFIX}{}", uuid::Uuid::now_v7().simple());
-        maintenance
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("create a fresh database");
-        let url = format!("{server}/{name}{query}");
-        FreshDatabase {
-            maintenance,
-            name,
-            url,
-        }
-    }
-
-    async fn drop(self) {
-        use sea_orm::ConnectionTrait;
-        // FORCE: a server's pool may still be closing its connections.
-        self.maintenance
-            .execute_unprepared(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .await
-            .expect("drop the fresh database");
-        self.maintenance.close().await.ok();
-    }
-}
-
-/// The fresh databases' names: this prefix, then a UUID v7 (whose time is its creation's).
-const PREFIX: &str = "registry_race_";
-
-/// Drops the fresh databases that failed runs left (a panic skips [`FreshDatabase::drop`]) once
-/// they are an hour old, so that a run going on beside this one keeps its own.
-async fn drop_leftovers(maintenance: &sea_orm::DatabaseConnection) {
-    use sea_orm::ConnectionTrait;
-    let rows = maintenance
-        .query_all_raw(sea_orm::Statement::from_string(
-            sea_orm::DbBackend::Postgres,
-            format!("SELECT datname::text AS name FROM pg_database WHERE datname LIKE '{PREFIX}%'"),
-        ))
-        .await
-        .unwrap_or_default();
-    let hour_ago = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-        .saturating_sub(3600);
-    for row in rows {
-        let Ok(name) = row.try_get::<String>("", "name") else {
-            continue;
-        };
-        let created = uuid::Uuid::parse_str(&name[PREFIX.len()..])
-            .ok()
-            .and_then(|id| id.get_timestamp())
-            .map(|t| t.to_unix().0);
-        if created.is_some_and(|secs| secs < hour_ago) {
-            let _ = maintenance
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await;
-        }
-    }
-}
 
 async fn post(server: &Served, token: &str, query: &str, variables: Value) -> Value {
     server
@@ -117,7 +30,7 @@ async fn three_servers_started_at_once_on_a_fresh_database_serve_together() {
     ) else {
         return;
     };
-    let database = FreshDatabase::create(&test_url).await;
+    let database = FreshDatabase::create(&test_url, "registry_race_").await;
     let flags = ["--database-url", database.url.as_str()];
     // All spawned before any is waited for: their migrations and first-admin checks race.
     let mut servers: Vec<Served> = (0..SERVERS)

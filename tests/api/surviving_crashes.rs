@@ -22,7 +22,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::helpers::{CHILD_PATIENCE, Child, Finished, Served, postgres_url, registry};
+use crate::helpers::{
+    CHILD_PATIENCE, Child, Finished, FreshDatabase, Served, postgres_url, registry,
+};
 
 /// Clients writing side by side in the write-load rounds.
 const WRITERS: usize = 8;
@@ -83,19 +85,9 @@ fn setting(name: &str, default: usize) -> usize {
 /// The database the killed servers share: a fresh SQLite file, or a fresh PostgreSQL database
 /// (a database rather than a schema: `serve` takes only a URL).
 enum Store {
-    Sqlite {
-        dir: PathBuf,
-    },
-    Postgres {
-        /// A connection to the server's `postgres` database, to create and drop this one.
-        maintenance: sea_orm::DatabaseConnection,
-        name: String,
-        url: String,
-    },
+    Sqlite { dir: PathBuf },
+    Postgres(FreshDatabase),
 }
-
-/// The fresh PostgreSQL databases' names: this prefix, then a UUID v7 (its creation time).
-const PG_PREFIX: &str = "registry_crash_";
 
 impl Store {
     fn sqlite() -> Store {
@@ -107,48 +99,27 @@ impl Store {
     /// A fresh database on the `TEST_DATABASE_URL` server, or `None` (with a note) when the
     /// variable is unset outside CI.
     async fn postgres() -> Option<Store> {
-        use sea_orm::ConnectionTrait;
         static SAID: std::sync::Once = std::sync::Once::new();
         let test_url = postgres_url(
             &SAID,
             "TEST_DATABASE_URL is unset, so servers killed on PostgreSQL are not tried",
         )?;
-        // `postgres://user@host:port/db?options`: the same server, another database.
-        let (without_query, query) = match test_url.split_once('?') {
-            Some((url, query)) => (url, format!("?{query}")),
-            None => (test_url.as_str(), String::new()),
-        };
-        let server = without_query
-            .rsplit_once('/')
-            .map(|(server, _)| server)
-            .expect("TEST_DATABASE_URL names a database");
-        let maintenance = sea_orm::Database::connect(format!("{server}/postgres{query}"))
-            .await
-            .expect("the server's `postgres` database answers");
-        drop_leftovers(&maintenance).await;
-        let name = format!("{PG_PREFIX}{}", uuid::Uuid::now_v7().simple());
-        maintenance
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("create a fresh database");
-        Some(Store::Postgres {
-            maintenance,
-            url: format!("{server}/{name}{query}"),
-            name,
-        })
+        Some(Store::Postgres(
+            FreshDatabase::create(&test_url, "registry_crash_").await,
+        ))
     }
 
     fn backend(&self) -> &'static str {
         match self {
             Store::Sqlite { .. } => "sqlite",
-            Store::Postgres { .. } => "postgres",
+            Store::Postgres(_) => "postgres",
         }
     }
 
     fn url(&self) -> String {
         match self {
             Store::Sqlite { dir } => dir.join("registry.db").display().to_string(),
-            Store::Postgres { url, .. } => url.clone(),
+            Store::Postgres(database) => database.url.clone(),
         }
     }
 
@@ -171,9 +142,9 @@ impl Store {
                 conn.close().await.ok();
                 verdict.join("; ")
             }
-            Store::Postgres { url, .. } => {
+            Store::Postgres(database) => {
                 use sea_orm::ConnectionTrait;
-                let conn = sea_orm::Database::connect(url.as_str())
+                let conn = sea_orm::Database::connect(database.url.as_str())
                     .await
                     .expect("the database answers");
                 conn.execute_unprepared("SELECT count(*) FROM teachers")
@@ -189,7 +160,7 @@ impl Store {
     fn healthy(&self) -> &'static str {
         match self {
             Store::Sqlite { .. } => "ok",
-            Store::Postgres { .. } => "answers",
+            Store::Postgres(_) => "answers",
         }
     }
 
@@ -198,50 +169,7 @@ impl Store {
             Store::Sqlite { dir } => {
                 std::fs::remove_dir_all(dir).ok();
             }
-            Store::Postgres {
-                maintenance, name, ..
-            } => {
-                use sea_orm::ConnectionTrait;
-                // FORCE: a killed server's connections may not all be gone yet.
-                maintenance
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await
-                    .expect("drop the fresh database");
-                maintenance.close().await.ok();
-            }
-        }
-    }
-}
-
-/// Drops the fresh databases that failed runs left (a panic skips [`Store::remove`]) once
-/// they are an hour old, so that a run going on beside this one keeps its own.
-async fn drop_leftovers(maintenance: &sea_orm::DatabaseConnection) {
-    use sea_orm::ConnectionTrait;
-    let rows = maintenance
-        .query_all_raw(sea_orm::Statement::from_string(
-            sea_orm::DbBackend::Postgres,
-            format!(
-                "SELECT datname::text AS name FROM pg_database WHERE datname LIKE '{PG_PREFIX}%'"
-            ),
-        ))
-        .await
-        .unwrap_or_default();
-    let hour_ago = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-        .saturating_sub(3600);
-    for row in rows {
-        let Ok(name) = row.try_get::<String>("", "name") else {
-            continue;
-        };
-        let created = uuid::Uuid::parse_str(&name[PG_PREFIX.len()..])
-            .ok()
-            .and_then(|id| id.get_timestamp())
-            .map(|t| t.to_unix().0);
-        if created.is_some_and(|secs| secs < hour_ago) {
-            let _ = maintenance
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await;
+            Store::Postgres(database) => database.drop().await,
         }
     }
 }
