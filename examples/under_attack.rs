@@ -12,9 +12,9 @@
 //!
 //! It builds a demo county of N teachers (default 200,000) in a SQLite file under
 //! `target/tmp` (or in the empty PostgreSQL database `BENCH_DATABASE_URL` names), starts the release binary (`target/release/teacher-registry serve`) on it, and
-//! runs three phases of `SECONDS` (default 20) each: quiet; under attack with the default fair
-//! turns; under attack with the turns opened wide (`--max-expensive-requests 1024`), to show
-//! what they buy. It prints each phase's latencies for the bystanders and what the attackers
+//! runs four phases of `SECONDS_PER_PHASE` (default 20) each: quiet; under attack with the
+//! default fair turns; with twice as many turns; with the turns opened wide
+//! (`--max-expensive-requests 1024`), to show what they buy. It prints each phase's latencies for the bystanders and what the attackers
 //! got through.
 
 use std::path::PathBuf;
@@ -106,18 +106,18 @@ async fn main() -> Result<()> {
     for (phase, attack, turns) in [
         ("quiet", false, &[][..]),
         (
-            "attack, fair turns (default: 4 at once a lane, 2 a user)",
+            "attack, fair turns (the defaults: 2 at once a lane, 1 a user)",
             true,
             &[],
         ),
         (
-            "attack, fair turns (2 at once a lane, 1 a user)",
+            "attack, fair turns (4 at once a lane, 2 a user)",
             true,
             &[
                 "--max-expensive-requests",
-                "2",
+                "4",
                 "--max-expensive-per-user",
-                "1",
+                "2",
             ],
         ),
         (
