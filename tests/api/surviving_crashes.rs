@@ -342,6 +342,83 @@ fn report(resp: &Value, mutation: &str) -> Option<(i64, i64, i64, i64)> {
     ))
 }
 
+/// What the import rounds found so far: the teachers and import audit events there should be,
+/// and how many rounds found the killed import applied whole or absent.
+#[derive(Default)]
+struct Found {
+    teachers: i64,
+    /// Teacher imports that took: each leaves one audit event, and only a whole one.
+    imports: i64,
+    applied: usize,
+    absent: usize,
+}
+
+impl Found {
+    /// After a kill (and, for `serve`, the restart): the database is whole, the sheet's `n`
+    /// teachers are all there or none, there whenever the import was `acknowledged` before the
+    /// kill, with one audit event for each import that took. Returns the database's verdict
+    /// and whether this round's import is there.
+    async fn after_the_kill(
+        &mut self,
+        store: &Store,
+        (client, base, token): (&reqwest::Client, &str, &str),
+        round: usize,
+        n: i64,
+        acknowledged: bool,
+    ) -> (String, bool) {
+        let verdict = store.integrity().await;
+        assert_eq!(
+            verdict,
+            store.healthy(),
+            "round {round}: the database after the kill"
+        );
+        let (after, events) = counts(client, base, token, "importTeachers").await;
+        let before = self.teachers;
+        let applied = after == before + n;
+        assert!(
+            after == before || applied,
+            "round {round}: {after} teachers after the kill, {before} before and {n} in the \
+             sheet: a half-applied import"
+        );
+        assert!(
+            !acknowledged || applied,
+            "round {round}: an import acknowledged before the kill was lost"
+        );
+        if applied {
+            self.imports += 1;
+            self.applied += 1;
+        } else {
+            self.absent += 1;
+        }
+        assert_eq!(
+            events, self.imports,
+            "round {round}: the import's audit event goes with its rows"
+        );
+        (verdict, applied)
+    }
+
+    /// After the same sheet is loaded again: all `n` teachers there, one more import event.
+    /// Returns the teachers counted.
+    async fn after_the_reimport(
+        &mut self,
+        client: &reqwest::Client,
+        base: &str,
+        token: &str,
+        round: usize,
+        n: i64,
+    ) -> i64 {
+        self.imports += 1;
+        self.teachers += n;
+        let (now, events) = counts(client, base, token, "importTeachers").await;
+        assert_eq!(
+            (now, events),
+            (self.teachers, self.imports),
+            "round {round}: after the re-import"
+        );
+        now
+    }
+}
+
 /// Teachers in the registry and audit events of `operation`, as the restarted server counts.
 async fn counts(client: &reqwest::Client, base: &str, token: &str, operation: &str) -> (i64, i64) {
     let data = ok(
@@ -435,10 +512,7 @@ async fn import_rounds(store: Store) {
     assert_eq!(dry, (n, n, 0, 0));
     let span = started.elapsed();
 
-    let mut teachers = 0_i64;
-    // Successful teacher imports so far: each leaves one audit event, and only a whole one.
-    let mut imports = 0_i64;
-    let (mut applied_rounds, mut lost_rounds) = (0, 0);
+    let mut found = Found::default();
     for round in 0..rounds {
         let sheet = teachers_csv(round, rows);
         let kill_after = kill_point(span, round, rounds);
@@ -481,33 +555,15 @@ async fn import_rounds(store: Store) {
         };
 
         server = Server::start(&store);
-        let verdict = store.integrity().await;
-        assert_eq!(
-            verdict,
-            store.healthy(),
-            "round {round}: the database after the kill"
-        );
-        let (after, events) = counts(&client, &server.base, &token, "importTeachers").await;
-        let applied = after == teachers + n;
-        assert!(
-            after == teachers || applied,
-            "round {round}: {after} teachers after the kill, {teachers} before and {rows} in the \
-             sheet: a half-applied import"
-        );
-        assert!(
-            !answered_whole || applied,
-            "round {round}: an acknowledged import was lost"
-        );
-        if applied {
-            imports += 1;
-            applied_rounds += 1;
-        } else {
-            lost_rounds += 1;
-        }
-        assert_eq!(
-            events, imports,
-            "round {round}: the import's audit event goes with its rows"
-        );
+        let (verdict, applied) = found
+            .after_the_kill(
+                &store,
+                (&client, &server.base, &token),
+                round,
+                n,
+                answered_whole,
+            )
+            .await;
 
         // The same sheet again loads whole, with the exact numbers for what the crash left.
         let again = loaded(
@@ -521,14 +577,9 @@ async fn import_rounds(store: Store) {
         .await;
         let expected = if applied { (n, 0, 0, n) } else { (n, n, 0, 0) };
         assert_eq!(again, expected, "round {round}: the re-import");
-        imports += 1;
-        teachers += n;
-        let (now, events) = counts(&client, &server.base, &token, "importTeachers").await;
-        assert_eq!(
-            (now, events),
-            (teachers, imports),
-            "round {round}: after the re-import"
-        );
+        let now = found
+            .after_the_reimport(&client, &server.base, &token, round, n)
+            .await;
         eprintln!(
             "crash {backend} import round {}/{rounds}: SIGKILL {} ms into the upload of {rows} \
              rows (a whole dry run took {} ms){}; after restart integrity {verdict}, import \
@@ -551,8 +602,10 @@ async fn import_rounds(store: Store) {
         );
     }
     eprintln!(
-        "crash {backend} import: {rounds} rounds of {rows} rows, {applied_rounds} found whole, \
-         {lost_rounds} found absent, none partial; {} s",
+        "crash {backend} import: {rounds} rounds of {rows} rows, {} found whole, \
+         {} found absent, none partial; {} s",
+        found.applied,
+        found.absent,
         began.elapsed().as_secs()
     );
     drop(server);
@@ -618,8 +671,7 @@ async fn command_rounds(store: Store) {
         dry.stdout
     );
 
-    let (mut teachers, mut imports) = (0_i64, 0_i64);
-    let (mut applied_rounds, mut lost_rounds) = (0, 0);
+    let mut found = Found::default();
     for round in 0..rounds {
         std::fs::write(&file, teachers_csv(round, rows)).expect("write the sheet");
         let kill_after = kill_point(span, round, rounds);
@@ -639,33 +691,15 @@ async fn command_rounds(store: Store) {
             );
         }
 
-        let verdict = store.integrity().await;
-        assert_eq!(
-            verdict,
-            store.healthy(),
-            "round {round}: the database after the kill"
-        );
-        let (after, events) = counts(&client, &server.base, &token, "importTeachers").await;
-        let applied = after == teachers + n;
-        assert!(
-            after == teachers || applied,
-            "round {round}: {after} teachers after the kill, {teachers} before and {rows} in the \
-             sheet: a half-applied import"
-        );
-        assert!(
-            !finished_whole || applied,
-            "round {round}: a finished import was lost"
-        );
-        if applied {
-            imports += 1;
-            applied_rounds += 1;
-        } else {
-            lost_rounds += 1;
-        }
-        assert_eq!(
-            events, imports,
-            "round {round}: the import's audit event goes with its rows"
-        );
+        let (verdict, applied) = found
+            .after_the_kill(
+                &store,
+                (&client, &server.base, &token),
+                round,
+                n,
+                finished_whole,
+            )
+            .await;
 
         let again = tokio::task::block_in_place(|| import_command(&store, &file, false).finish());
         assert!(again.status.success(), "round {round}: {}", again.stderr);
@@ -679,14 +713,9 @@ async fn command_rounds(store: Store) {
             "round {round}: {}",
             again.stdout
         );
-        imports += 1;
-        teachers += n;
-        let (now, events) = counts(&client, &server.base, &token, "importTeachers").await;
-        assert_eq!(
-            (now, events),
-            (teachers, imports),
-            "round {round}: after the re-import"
-        );
+        let now = found
+            .after_the_reimport(&client, &server.base, &token, round, n)
+            .await;
         eprintln!(
             "crash {backend} import command round {}/{rounds}: SIGKILL {} ms after starting \
              `import` of {rows} rows (a whole dry run took {} ms){}; then integrity {verdict}, \
@@ -708,8 +737,10 @@ async fn command_rounds(store: Store) {
         );
     }
     eprintln!(
-        "crash {backend} import command: {rounds} rounds of {rows} rows, {applied_rounds} found \
-         whole, {lost_rounds} found absent, none partial; {} s",
+        "crash {backend} import command: {rounds} rounds of {rows} rows, {} found whole, \
+         {} found absent, none partial; {} s",
+        found.applied,
+        found.absent,
         began.elapsed().as_secs()
     );
     drop(server);
