@@ -222,6 +222,13 @@ fn family(out: &mut String, name: &str, kind: &str, help: &str) {
 fn render_pools(out: &mut String, db: &Db) {
     family(
         out,
+        "registry_db_statements_total",
+        "counter",
+        "SQL statements run, by every request and by the server itself.",
+    );
+    let _ = writeln!(out, "registry_db_statements_total {}", db.statements_run());
+    family(
+        out,
         "registry_db_pool_connections",
         "gauge",
         "Open database connections, by pool and state.",

@@ -89,6 +89,9 @@ pub struct Db {
     gate: Option<Arc<gate::Gate>>,
     /// SQLite: the file the pools opened, checked before each request (see [`OpenedFile`]).
     file: Option<Arc<OpenedFile>>,
+    /// Statements run through these handles since they were opened (`/metrics`, and the
+    /// benchmark's statements per request).
+    statements: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The SQLite file the pools opened, by device and inode. Should it be removed or replaced
@@ -171,7 +174,9 @@ impl Db {
                 write: pool,
                 gate: Some(Arc::new(gate::Gate::new(config.acquire_timeout))),
                 file: None,
-            });
+                statements: Arc::default(),
+            }
+            .counting());
         }
         let url = sqlite_url(&config.url);
         let sqlite = |max: u32| {
@@ -207,7 +212,9 @@ impl Db {
             read,
             write,
             gate: None,
-        })
+            statements: Arc::default(),
+        }
+        .counting())
     }
 
     /// Connects and applies pending migrations: every command starts this way.
@@ -238,12 +245,26 @@ impl Db {
     }
 
     /// Calls `f` with every statement run through these handles (tests count them to prove
-    /// that nested fields load in a fixed number of queries).
+    /// that nested fields load in a fixed number of queries), still counting them all.
     pub fn observe_statements(&mut self, f: impl Fn(&str) + Send + Sync + Clone + 'static) {
         for conn in [&mut self.read, &mut self.write] {
-            let f = f.clone();
-            conn.set_metric_callback(move |info| f(&info.statement.sql));
+            let (f, counter) = (f.clone(), self.statements.clone());
+            conn.set_metric_callback(move |info| {
+                counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                f(&info.statement.sql)
+            });
         }
+    }
+
+    /// Counts every statement (sea-orm calls the callback once a statement, after it ran).
+    fn counting(mut self) -> Db {
+        self.observe_statements(|_| {});
+        self
+    }
+
+    /// Statements run through these handles (and their clones) since they were opened.
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -201,6 +201,17 @@ async fn metrics_count_each_operation_and_error(app: TestApp) {
         text.contains("registry_db_pool_connections{pool="),
         "{text}"
     );
+    // The statements counter moves with the requests: a read runs at least one.
+    let before = value("registry_db_statements_total");
+    assert!(before >= 1.0, "{text}");
+    app.ok("{ schools { totalCount } }", json!({})).await;
+    let (_, again) = scrape(&app.url("")).await;
+    let after = self::samples(&again)
+        .into_iter()
+        .find(|(s, _)| s == "registry_db_statements_total")
+        .map(|(_, v)| v)
+        .expect("the counter again");
+    assert!(after > before, "{before} → {after}");
 }
 
 async fn metrics_can_be_turned_off(app: TestApp) {
