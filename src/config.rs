@@ -149,8 +149,9 @@ pub struct ExportArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct DemoArgs {
-    /// About how many teachers to create.
-    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(100..=200_000))]
+    /// About how many teachers to create: the plan's 25 schools take up to 10,000; more go to
+    /// generated districts of 20,000 around them (schools of about 400 teachers each).
+    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(100..=2_000_000))]
     pub teachers: u32,
     #[command(flatten)]
     pub db: DbArgs,

@@ -204,10 +204,22 @@ async fn set_disabled(args: UserNameArgs, disabled: bool) -> Result<()> {
 async fn demo(args: DemoArgs) -> Result<()> {
     let db = open(&args.db).await?;
     let started = std::time::Instant::now();
-    match crate::demo::fill(&db, &system_actor(), args.teachers as usize)
-        .await
-        .map_err(anyhow::Error::msg)?
-    {
+    // On stderr and only at a terminal (indicatif draws nothing elsewhere), as for `import`:
+    // the summary stays the one line on stdout.
+    let bar = indicatif::ProgressBar::new(u64::from(args.teachers)).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} teachers  {per_sec}  {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let progress = |done: u64, wanted: u64| {
+        bar.set_length(wanted.max(done));
+        bar.set_position(done);
+    };
+    let outcome =
+        crate::demo::fill_telling(&db, &system_actor(), args.teachers as usize, &progress).await;
+    bar.finish_and_clear();
+    match outcome.map_err(anyhow::Error::msg)? {
         Some(s) => println!(
             "demo county created in {} ms: {} schools, {} teachers, {} designations, {} studios, {} pairs, {} activities",
             started.elapsed().as_millis(),

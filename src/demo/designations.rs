@@ -58,13 +58,19 @@ fn batches(teachers: usize) -> Vec<Batch> {
 }
 
 /// Awards every batch in turn. Returns the rows and the people holding a county-or-above
-/// title, in the order they first got one.
+/// title, in the order they first got one. Certificates are numbered on from `certificates`,
+/// which is left at the last one given, so that districts drawn one after another never
+/// repeat a number.
 pub(super) fn make_designations(
     rng: &mut Rng,
     people: &[Person],
+    certificates: &mut u32,
     now: DateTimeUtc,
 ) -> (Vec<designation::ActiveModel>, Vec<usize>) {
-    let mut awards = Awards::default();
+    let mut awards = Awards {
+        certificate: *certificates,
+        ..Awards::default()
+    };
     for batch in batches(people.len()) {
         let count = batch.3;
         for i in awards
@@ -75,6 +81,7 @@ pub(super) fn make_designations(
             awards.award(rng, people, i, &batch, now);
         }
     }
+    *certificates = awards.certificate;
     (awards.designations, awards.holders)
 }
 

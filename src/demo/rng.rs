@@ -11,6 +11,12 @@ impl Rng {
     pub(super) fn seeded(seed: u64) -> Self {
         Rng(seed)
     }
+    /// A generator of its own for part `n` of the output (a district), so that each part is
+    /// drawn alone and the same whatever came before it. Seeded by SplitMix's output for
+    /// `seed + n`, a well-mixed value, rather than by `seed + n` itself.
+    pub(super) fn for_part(seed: u64, n: u64) -> Self {
+        Rng(Rng(seed.wrapping_add(n)).next())
+    }
     fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
@@ -54,5 +60,11 @@ mod tests {
     fn the_generator_is_deterministic() {
         let (mut a, mut b) = (Rng(7), Rng(7));
         assert!((0..100).all(|_| a.next() == b.next()));
+    }
+
+    #[test]
+    fn each_part_draws_its_own_numbers() {
+        let (mut a, mut b) = (Rng::for_part(7, 1), Rng::for_part(7, 2));
+        assert!((0..100).all(|_| a.next() != b.next()));
     }
 }

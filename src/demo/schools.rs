@@ -46,47 +46,92 @@ pub(super) struct SchoolRows {
     pub(super) enrollments: Vec<enrollment::ActiveModel>,
 }
 
-pub(super) fn make_schools(now: DateTimeUtc) -> SchoolRows {
+/// The plan's schools, their students multiplied by `scale` = (numerator, denominator): the
+/// table's figures are for a county of 3,000 teachers, and a bigger county's schools teach
+/// more students (1:1 keeps the table's figures exactly).
+pub(super) fn make_schools(now: DateTimeUtc, scale: (i32, i32)) -> SchoolRows {
     let mut ids = Vec::new();
     let mut schools = Vec::new();
     let mut enrollments = Vec::new();
+    let (num, den) = scale;
     for (name, township, urban, primary, junior) in SCHOOLS {
         let id = Uuid::now_v7();
         ids.push(id);
-        schools.push(school::ActiveModel {
-            id: Set(id),
-            name: Set((*name).to_owned()),
-            township: Set((*township).to_owned()),
-            area: Set(if *urban { "URBAN" } else { "RURAL" }.to_owned()),
-            has_primary: Set(*primary > 0),
-            has_junior: Set(*junior > 0),
-            created_at: Set(now),
-        });
-        for year in 2022..=2025 {
-            let drift = 2025 - year;
-            for (stage, students) in [(Stage::Primary, *primary), (Stage::Junior, *junior)] {
-                if students == 0 {
-                    continue;
-                }
-                let factor = if *urban {
-                    100 - 3 * drift
-                } else {
-                    100 + 4 * drift
-                };
-                enrollments.push(enrollment::ActiveModel {
-                    id: Set(Uuid::now_v7()),
-                    school_id: Set(id),
-                    school_year: Set(year),
-                    stage: Set(stage.code().to_owned()),
-                    students: Set(students * factor / 100),
-                    updated_at: Set(now),
-                });
-            }
-        }
+        schools.push(school_row(
+            id,
+            name,
+            township,
+            *urban,
+            *primary > 0,
+            *junior > 0,
+            now,
+        ));
+        enrollments.extend(enrollment_rows(
+            id,
+            *urban,
+            [primary * num / den, junior * num / den],
+            now,
+        ));
     }
     SchoolRows {
         ids,
         schools,
         enrollments,
     }
+}
+
+pub(super) fn school_row(
+    id: Uuid,
+    name: &str,
+    township: &str,
+    urban: bool,
+    primary: bool,
+    junior: bool,
+    now: DateTimeUtc,
+) -> school::ActiveModel {
+    school::ActiveModel {
+        id: Set(id),
+        name: Set(name.to_owned()),
+        township: Set(township.to_owned()),
+        area: Set(if urban { "URBAN" } else { "RURAL" }.to_owned()),
+        has_primary: Set(primary),
+        has_junior: Set(junior),
+        created_at: Set(now),
+    }
+}
+
+/// A school's enrollments for 2022–2025 from its 2025 students per stage ([primary, junior];
+/// 0 for a stage it does not teach), drifted by year: towns grow, villages shrink.
+pub(super) fn enrollment_rows(
+    school_id: Uuid,
+    urban: bool,
+    students_2025: [i32; 2],
+    now: DateTimeUtc,
+) -> Vec<enrollment::ActiveModel> {
+    let mut rows = Vec::new();
+    for year in 2022..=2025 {
+        let drift = 2025 - year;
+        for (stage, students) in [Stage::Primary, Stage::Junior]
+            .into_iter()
+            .zip(students_2025)
+        {
+            if students == 0 {
+                continue;
+            }
+            let factor = if urban {
+                100 - 3 * drift
+            } else {
+                100 + 4 * drift
+            };
+            rows.push(enrollment::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                school_id: Set(school_id),
+                school_year: Set(year),
+                stage: Set(stage.code().to_owned()),
+                students: Set(students * factor / 100),
+                updated_at: Set(now),
+            });
+        }
+    }
+    rows
 }

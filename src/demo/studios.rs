@@ -16,18 +16,12 @@ use crate::domain::{AssessmentResult, Level, MemberRole, StudioStatus};
 use crate::store::{mentoring_activity, mentoring_pair, studio, studio_assessment, studio_member};
 
 /// A studio of the demo: name, subject, level, establishment day, per-member capacity.
-struct PlannedStudio(
-    &'static str,
-    &'static str,
-    Level,
-    Option<NaiveDate>,
-    Option<i32>,
-);
+struct PlannedStudio<'a>(&'a str, &'a str, Level, Option<NaiveDate>, Option<i32>);
 
 /// In the order they are drawn. The third (小学数学) is the one that fails in 2026.
 // A table reads best one studio to a line; rustfmt would spread each over seven.
 #[rustfmt::skip]
-fn studio_plan() -> [PlannedStudio; 11] {
+fn studio_plan() -> [PlannedStudio<'static>; 11] {
     use Level::{County, Municipal, Provincial};
     [
         PlannedStudio("陈老师小学语文名师工作室", "语文", Municipal, Some(date(2022, 9, 1)), None),
@@ -70,6 +64,13 @@ pub(super) struct TeamMember {
     pub(super) role: MemberRole,
 }
 
+/// What the studios of a county (or a district) are drawn from: its people and its schools.
+struct Pool<'a> {
+    people: &'a [Person],
+    school_ids: &'a [Uuid],
+    now: DateTimeUtc,
+}
+
 /// The plan's ten studios (one from before the plan), one failed in 2026, one planned.
 pub(super) fn make_studios(
     rng: &mut Rng,
@@ -78,41 +79,102 @@ pub(super) fn make_studios(
     school_ids: &[Uuid],
     now: DateTimeUtc,
 ) -> StudioRows {
+    let pool = Pool {
+        people,
+        school_ids,
+        now,
+    };
     // Nobody hosts or joins two studios.
     let mut taken: HashSet<usize> = Default::default();
     let mut rows = StudioRows::default();
     for (n, planned) in studio_plan().iter().enumerate() {
         let start = planned.3.unwrap_or(date(2026, 12, 1));
         let host = pick_host(people, holders, &taken, start).unwrap_or(n);
-        taken.insert(host);
-        let studio_id = Uuid::now_v7();
         let closed_on = (n == 2).then(|| date(2026, 6, 30));
-        let school_id = school_ids[people[host].school];
-        rows.studios.push(studio_row(
-            planned,
-            studio_id,
-            school_id,
-            people[host].id,
-            closed_on,
-            now,
-        ));
-        let Some(established) = planned.3 else {
-            continue;
-        };
-        let studio = Established {
-            id: studio_id,
-            host,
-            on: established,
-            closed_on,
-            capacity: planned.4,
-        };
-        rows.assessments.extend(assessments(rng, &studio, now));
-        let team = gather_team(rng, people, &mut taken, &studio);
-        rows.members
-            .extend(team.iter().map(|m| member_row(&studio, people, m, now)));
-        mentoring::pair_up(rng, people, &studio, &team, now, &mut rows);
+        open_studio(rng, &pool, &mut taken, host, planned, closed_on, &mut rows);
     }
     rows
+}
+
+/// A generated district's one studio, hosted at the host's school in the host's subject:
+/// mostly county level, some capped at four mentees a member, one in ten failed in 2026.
+/// None when no title holder was employed from its start to today.
+pub(super) fn make_district_studio(
+    rng: &mut Rng,
+    people: &[Person],
+    holders: &[usize],
+    schools: &[(Uuid, String)],
+    now: DateTimeUtc,
+) -> StudioRows {
+    let mut rows = StudioRows::default();
+    let established = rng.day_between(date(2022, 9, 1), date(2025, 12, 31));
+    let level = *rng.weighted(&[
+        (Level::County, 16),
+        (Level::Municipal, 3),
+        (Level::Provincial, 1),
+    ]);
+    let capacity = rng.chance(30).then_some(4);
+    let closed_on = rng.chance(10).then(|| date(2026, 6, 30));
+    let mut taken = HashSet::new();
+    let Some(host) = pick_host(people, holders, &taken, established) else {
+        return rows;
+    };
+    let school_ids: Vec<Uuid> = schools.iter().map(|(id, _)| *id).collect();
+    let pool = Pool {
+        people,
+        school_ids: &school_ids,
+        now,
+    };
+    let subject = people[host].subject;
+    let name = format!("{}{subject}名师工作室", schools[people[host].school].1);
+    let planned = PlannedStudio(&name, subject, level, Some(established), capacity);
+    open_studio(rng, &pool, &mut taken, host, &planned, closed_on, &mut rows);
+    rows
+}
+
+/// One studio with its host; once established, its assessments, its team, and the team's
+/// pairs and activities.
+fn open_studio(
+    rng: &mut Rng,
+    pool: &Pool<'_>,
+    taken: &mut HashSet<usize>,
+    host: usize,
+    planned: &PlannedStudio<'_>,
+    closed_on: Option<NaiveDate>,
+    rows: &mut StudioRows,
+) {
+    let Pool {
+        people,
+        school_ids,
+        now,
+        ..
+    } = *pool;
+    taken.insert(host);
+    let studio_id = Uuid::now_v7();
+    let school_id = school_ids[people[host].school];
+    rows.studios.push(studio_row(
+        planned,
+        studio_id,
+        school_id,
+        people[host].id,
+        closed_on,
+        now,
+    ));
+    let Some(established) = planned.3 else {
+        return;
+    };
+    let studio = Established {
+        id: studio_id,
+        host,
+        on: established,
+        closed_on,
+        capacity: planned.4,
+    };
+    rows.assessments.extend(assessments(rng, &studio, now));
+    let team = gather_team(rng, people, taken, &studio);
+    rows.members
+        .extend(team.iter().map(|m| member_row(&studio, people, m, now)));
+    mentoring::pair_up(rng, people, &studio, &team, now, rows);
 }
 
 /// The host: a county-or-above title holder employed from the start to today.
@@ -128,7 +190,7 @@ fn pick_host(
 }
 
 fn studio_row(
-    planned: &PlannedStudio,
+    planned: &PlannedStudio<'_>,
     id: Uuid,
     school_id: Uuid,
     host_teacher_id: Uuid,

@@ -55,11 +55,14 @@ const JUNIOR_SUBJECTS: &[(&str, u64)] = &[
 ];
 
 /// A teacher as the later steps see them: who, where, when employed, and how experienced
-/// (the rank that favours them for titles and studio places).
+/// (the rank that favours them for titles and studio places). Small on purpose: a district
+/// keeps one per teacher while its titles and studio are drawn.
 pub(super) struct Person {
     pub(super) id: Uuid,
+    /// An index into the schools of the county (or district) the person was drawn for.
     pub(super) school: usize,
     pub(super) stage: Stage,
+    pub(super) subject: &'static str,
     pub(super) hired_on: NaiveDate,
     pub(super) left_on: Option<NaiveDate>,
     pub(super) experience_rank: u64,
@@ -71,34 +74,63 @@ impl Person {
     }
 }
 
-/// Teachers spread over the units in proportion to their students.
+/// The numbers handed out so far, across the whole demo: staff numbers run on from the plan's
+/// schools through every district, and a running sequence per birth date and sex keeps ID
+/// numbers unique (at most one entry per day of the birth years and sex, however many
+/// teachers).
+#[derive(Default)]
+pub(super) struct Numbering {
+    staff_nos: u32,
+    born_on: HashMap<(NaiveDate, bool), u32>,
+}
+
+/// The plan's teachers, spread over the units in proportion to their students.
 pub(super) fn make_teachers(
     rng: &mut Rng,
     school_ids: &[Uuid],
     teachers_wanted: usize,
+    numbering: &mut Numbering,
     now: DateTimeUtc,
 ) -> (Vec<Person>, Vec<teacher::ActiveModel>) {
     let units = teaching_units();
     let total_students: i64 = units.iter().map(|(_, _, n)| i64::from(*n)).sum();
     let mut people: Vec<Person> = Vec::new();
     let mut teachers = Vec::new();
-    // A running sequence per birth date and sex keeps ID numbers unique.
-    let mut born_on: HashMap<(NaiveDate, bool), u32> = Default::default();
     for (school, stage, students) in &units {
         let share = (teachers_wanted as i64 * i64::from(*students) / total_students).max(3);
-        for _ in 0..share {
-            let unit = Unit {
-                school: *school,
-                school_id: school_ids[*school],
-                stage: *stage,
-            };
-            let staff_no = people.len() as u32 + 1;
-            let (person, row) = draw_teacher(rng, &unit, staff_no, &mut born_on, now);
-            people.push(person);
-            teachers.push(row);
-        }
+        let unit = Unit {
+            school: *school,
+            school_id: school_ids[*school],
+            stage: *stage,
+        };
+        draw_teachers(
+            rng,
+            &unit,
+            share as usize,
+            numbering,
+            now,
+            &mut people,
+            &mut teachers,
+        );
     }
     (people, teachers)
+}
+
+/// Draws `count` teachers of a unit, each with the next staff number.
+pub(super) fn draw_teachers(
+    rng: &mut Rng,
+    unit: &Unit,
+    count: usize,
+    numbering: &mut Numbering,
+    now: DateTimeUtc,
+    people: &mut Vec<Person>,
+    rows: &mut Vec<teacher::ActiveModel>,
+) {
+    for _ in 0..count {
+        let (person, row) = draw_teacher(rng, unit, numbering, now);
+        people.push(person);
+        rows.push(row);
+    }
 }
 
 /// Each school's stages that have students: (index in `SCHOOLS`, stage, students in 2025).
@@ -112,10 +144,10 @@ fn teaching_units() -> Vec<(usize, Stage, i32)> {
 }
 
 /// Where a teacher teaches: a school's stage.
-struct Unit {
-    school: usize,
-    school_id: Uuid,
-    stage: Stage,
+pub(super) struct Unit {
+    pub(super) school: usize,
+    pub(super) school_id: Uuid,
+    pub(super) stage: Stage,
 }
 
 /// One teacher. The draws come in a fixed order (career, education, name, subject, then
@@ -123,8 +155,7 @@ struct Unit {
 fn draw_teacher(
     rng: &mut Rng,
     unit: &Unit,
-    staff_no: u32,
-    born_on: &mut HashMap<(NaiveDate, bool), u32>,
+    numbering: &mut Numbering,
     now: DateTimeUtc,
 ) -> (Person, teacher::ActiveModel) {
     let career = draw_career(rng, unit.stage);
@@ -137,7 +168,12 @@ fn draw_teacher(
         JUNIOR_SUBJECTS
     };
     let subject = *rng.weighted(subjects);
-    let seq = born_on.entry((career.birth, career.female)).or_insert(0);
+    numbering.staff_nos += 1;
+    let staff_no = numbering.staff_nos;
+    let seq = numbering
+        .born_on
+        .entry((career.birth, career.female))
+        .or_insert(0);
     *seq += 1;
     let row = teacher::ActiveModel {
         id: Set(id),
@@ -166,6 +202,7 @@ fn draw_teacher(
         id,
         school: unit.school,
         stage: unit.stage,
+        subject,
         hired_on: career.hired_on,
         left_on: career.left_on,
         experience_rank: rng.below(1000),

@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 use crate::domain::{Actor, Permission};
 use crate::error::{Error, Result};
+use crate::store::Db;
 use crate::store::audit as audit_store;
 
 /// Refuses unless the actor's role allows `permission`.
@@ -58,6 +59,28 @@ pub(crate) async fn commit_recorded(
     journal::finish(entry, committed.is_ok());
     committed?;
     Ok(())
+}
+
+/// Collects the planner's statistics on `tables` once a bulk load (the demo, an import) has
+/// committed: without them the planner guesses from none (SQLite) or from those of the tables
+/// when they were small (PostgreSQL, until autovacuum comes round), and may pick a plan that
+/// scans a million rows. A failure is logged, not returned: the load is in, and outdated
+/// statistics cost only speed.
+pub(crate) async fn analyze_after_load(db: &Db, tables: &[&str]) {
+    let started = std::time::Instant::now();
+    match db.analyze(tables).await {
+        // Quiet at the command line, where it would cut through the progress bar.
+        Ok(()) => tracing::debug!(
+            ?tables,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "statistics collected"
+        ),
+        Err(e) => tracing::warn!(
+            error = %e,
+            ?tables,
+            "could not collect statistics after a bulk load; queries may be slow until the next ANALYZE"
+        ),
+    }
 }
 
 /// The record or `NOT_FOUND`.
