@@ -104,26 +104,31 @@ impl Cluster {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
     }
 
-    /// Runs one of the cluster's programs (as `postgres` when this is root); panics with its
-    /// output and the server log when it fails.
-    fn run(&self, program: &str, args: &[&str]) {
+    /// One of the cluster's programs, to be run as `postgres` when this is root (initdb and
+    /// postgres refuse to run as root).
+    fn command(&self, program: &str) -> Command {
         let program = self.bin.join(program);
-        let mut cmd = if self.as_postgres {
+        if self.as_postgres {
             let mut cmd = Command::new("runuser");
             cmd.args(["-u", "postgres", "--"]).arg(&program);
             cmd
         } else {
             Command::new(&program)
-        };
-        let out = cmd
+        }
+    }
+
+    /// Runs one of the cluster's programs (as `postgres` when this is root); panics with its
+    /// output and the server log when it fails.
+    fn run(&self, program: &str, args: &[&str]) {
+        let out = self
+            .command(program)
             .args(args)
             .current_dir(&self.dir)
             .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+            .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
         assert!(
             out.status.success(),
-            "{} {args:?} failed: {}{}\nserver log:\n{}",
-            program.display(),
+            "{program} {args:?} failed: {}{}\nserver log:\n{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr),
             std::fs::read_to_string(self.dir.join("log")).unwrap_or_default()
@@ -160,15 +165,8 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         let data = self.data();
-        let program = self.bin.join("pg_ctl");
         let args = ["-D", data.as_str(), "-m", "immediate", "-w", "stop"];
-        let mut cmd = if self.as_postgres {
-            let mut cmd = Command::new("runuser");
-            cmd.args(["-u", "postgres", "--"]).arg(&program);
-            cmd
-        } else {
-            Command::new(&program)
-        };
+        let mut cmd = self.command("pg_ctl");
         // Already stopped is fine: then this fails, quietly.
         let _ = cmd.args(args).output();
         let _ = std::fs::remove_dir_all(&self.dir);

@@ -35,44 +35,31 @@ const CREATE_TEACHER: &str =
     "mutation($i: CreateTeacherInput!) { createTeacher(input: $i) { id } }";
 const REPORT: &str = "rows created updated unchanged";
 
-mod a_server_killed_during_an_import_leaves_all_of_it_or_none {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::import_rounds(super::Store::sqlite()).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        if let Some(store) = super::Store::postgres().await {
-            super::import_rounds(store).await;
-        }
-    }
+/// One test per backend of `$story(store)`, each on a fresh database of its own.
+macro_rules! on_both_stores {
+    ($($name:ident => $story:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$story(super::Store::sqlite()).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(store) = super::Store::postgres().await {
+                        super::$story(store).await;
+                    }
+                }
+            }
+        )*
+    };
 }
 
-mod an_import_command_killed_leaves_all_of_it_or_none {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::command_rounds(super::Store::sqlite()).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        if let Some(store) = super::Store::postgres().await {
-            super::command_rounds(store).await;
-        }
-    }
-}
-
-mod a_server_killed_under_write_load_keeps_every_acknowledged_write {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite() {
-        super::write_rounds(super::Store::sqlite()).await;
-    }
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres() {
-        if let Some(store) = super::Store::postgres().await {
-            super::write_rounds(store).await;
-        }
-    }
-}
+on_both_stores!(
+    a_server_killed_during_an_import_leaves_all_of_it_or_none => import_rounds,
+    an_import_command_killed_leaves_all_of_it_or_none => command_rounds,
+    a_server_killed_under_write_load_keeps_every_acknowledged_write => write_rounds,
+);
 
 /// A number from the environment, or `default`.
 fn setting(name: &str, default: usize) -> usize {
