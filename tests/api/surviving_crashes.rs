@@ -329,6 +329,27 @@ fn report(resp: &Value, mutation: &str) -> Option<(i64, i64, i64, i64)> {
     ))
 }
 
+/// `serve` started on the store's fresh database with the schools the sheets name loaded;
+/// returns it and the first admin's token.
+async fn serving_the_schools(store: &Store, client: &reqwest::Client) -> (Server, String) {
+    let server = Server::start(store);
+    let token = server
+        .token
+        .clone()
+        .expect("serve printed the first admin's token");
+    let schools = loaded(
+        client,
+        &server.base,
+        &token,
+        "importSchools",
+        ("学校.csv", schools_csv()),
+        false,
+    )
+    .await;
+    assert_eq!(schools, (SCHOOLS as i64, SCHOOLS as i64, 0, 0));
+    (server, token)
+}
+
 /// What the import rounds found so far: the teachers and import audit events there should be,
 /// and how many rounds found the killed import applied whole or absent.
 #[derive(Default)]
@@ -469,21 +490,7 @@ async fn import_rounds(store: Store) {
     let began = Instant::now();
     let client = client();
 
-    let mut server = Server::start(&store);
-    let token = server
-        .token
-        .clone()
-        .expect("serve printed the first admin's token");
-    let schools = loaded(
-        &client,
-        &server.base,
-        &token,
-        "importSchools",
-        ("学校.csv", schools_csv()),
-        false,
-    )
-    .await;
-    assert_eq!(schools, (SCHOOLS as i64, SCHOOLS as i64, 0, 0));
+    let (mut server, token) = serving_the_schools(&store, &client).await;
     // How long a whole import of such a sheet takes here: a dry run does every step of one
     // but the commit. The kills are spread over this span.
     let started = Instant::now();
@@ -632,21 +639,7 @@ async fn command_rounds(store: Store) {
     let scratch = Served::fresh_dir();
     let file = scratch.join("教师.csv");
 
-    let server = Server::start(&store);
-    let token = server
-        .token
-        .clone()
-        .expect("serve printed the first admin's token");
-    let schools = loaded(
-        &client,
-        &server.base,
-        &token,
-        "importSchools",
-        ("学校.csv", schools_csv()),
-        false,
-    )
-    .await;
-    assert_eq!(schools, (SCHOOLS as i64, SCHOOLS as i64, 0, 0));
+    let (server, token) = serving_the_schools(&store, &client).await;
     std::fs::write(&file, teachers_csv(0, rows)).expect("write the sheet");
     let started = Instant::now();
     let dry = tokio::task::block_in_place(|| import_command(&store, &file, true).finish());
