@@ -151,7 +151,7 @@ pub struct ExportArgs {
 pub struct DemoArgs {
     /// About how many teachers to create: the plan's 25 schools take up to 10,000; more go to
     /// generated districts of 20,000 around them (schools of about 400 teachers each).
-    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(100..=2_000_000))]
+    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(100..=crate::demo::MAX_TEACHERS as i64))]
     pub teachers: u32,
     #[command(flatten)]
     pub db: DbArgs,

@@ -153,7 +153,7 @@ async fn checkpoint(path: &Path) -> Result<()> {
 
 /// The file a SQLite `--database-url` names; a PostgreSQL URL is refused with `advice`.
 fn sqlite_file(url: &str, advice: &str) -> Result<PathBuf> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    if crate::store::is_postgres(url) {
         bail!("backup and restore copy SQLite files; {advice}");
     }
     let path = url

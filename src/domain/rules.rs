@@ -83,6 +83,14 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, super::Invalid> {
         .ok_or_else(|| super::Invalid(format!("{text:?} is not a day of the calendar")))
 }
 
+/// A date a client sends (the API's `Date`, a report's `asOf`): exactly `YYYY-MM-DD`, and
+/// within [`check_in_range`] of `today`.
+pub fn parse_client_date(text: &str, today: NaiveDate) -> Result<NaiveDate, super::Invalid> {
+    let d = parse_date(text)?;
+    check_in_range(d, today)?;
+    Ok(d)
+}
+
 /// The earliest date the registry takes: no record of a serving teacher is older.
 pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
     Some(d) => d,

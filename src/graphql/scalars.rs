@@ -16,12 +16,11 @@ impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
             Value::String(s) => {
-                let d = rules::parse_date(s).map_err(|e| InputValueError::custom(e.to_string()))?;
                 // One bound for every date a client sends: none is older than 1900 or more
                 // than ten years ahead (9999-12-31 and 0000-01-01 are typos, not plans).
-                rules::check_in_range(d, rules::today())
-                    .map_err(|e| InputValueError::custom(e.to_string()))?;
-                Ok(Date(d))
+                rules::parse_client_date(s, rules::today())
+                    .map(Date)
+                    .map_err(|e| InputValueError::custom(e.to_string()))
             }
             _ => Err(InputValueError::expected_type(value)),
         }

@@ -290,8 +290,7 @@ async fn run(
             user: actor,
         });
     }
-    let schema = app.schema.clone();
-    let work = journal.scope(async move { schema.execute(request).await });
+    let work = journal.scope(app.schema.execute(request));
     match tokio::time::timeout(limit, work).await {
         Ok(response) => response,
         // Dropping the execution rolls back the change under way; those committed before it

@@ -61,9 +61,9 @@ impl ExportParams {
         match given(&self.as_of) {
             None => Ok(rules::today()),
             // The same date, within the same range, as the API's `Date` takes.
-            Some(d) => rules::parse_date(d)
-                .and_then(|d| rules::check_in_range(d, rules::today()).map(|()| d))
-                .map_err(|e| Error::invalid("asOf", e)),
+            Some(d) => {
+                rules::parse_client_date(d, rules::today()).map_err(|e| Error::invalid("asOf", e))
+            }
         }
     }
 

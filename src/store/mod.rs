@@ -160,10 +160,7 @@ impl Db {
     /// Connects, creating a SQLite file on first use.
     pub async fn connect(config: &DbConfig) -> Result<Db, DbErr> {
         if is_postgres(&config.url) {
-            let mut opts = options(config, config.max_connections);
-            if let Some(schema) = &config.pg_schema {
-                opts.set_schema_search_path(schema.clone());
-            }
+            let mut opts = pg_options(config, config.max_connections);
             if let Some(limit) = config.statement_timeout {
                 let ms = limit.as_millis().to_string();
                 opts.map_sqlx_postgres_opts(move |o| o.options([("statement_timeout", &ms)]));
@@ -408,7 +405,7 @@ pub struct PoolStats {
 /// then wait for each other's migrations, which costs a moment at start and nothing else.
 const MIGRATION_LOCK_KEY: i64 = 0x5452_4d49_4752_4154;
 
-fn is_postgres(url: &str) -> bool {
+pub(crate) fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
@@ -422,11 +419,7 @@ fn is_postgres(url: &str) -> bool {
 /// session ends and PostgreSQL releases the lock by itself.
 async fn migrate_postgres(config: &DbConfig) -> Result<(), DbErr> {
     use sea_orm::ConnectionTrait;
-    let mut opts = options(config, 1);
-    if let Some(schema) = &config.pg_schema {
-        opts.set_schema_search_path(schema.clone());
-    }
-    let conn = Database::connect(opts).await?;
+    let conn = Database::connect(pg_options(config, 1)).await?;
     conn.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
         .await?;
     let migrated = Migrator::up(&conn, None).await;
@@ -437,6 +430,15 @@ async fn migrate_postgres(config: &DbConfig) -> Result<(), DbErr> {
     conn.close().await.ok();
     migrated?;
     unlocked.map(|_| ())
+}
+
+/// [`options`] in the configured schema (its `search_path`), for PostgreSQL.
+fn pg_options(config: &DbConfig, max_connections: u32) -> ConnectOptions {
+    let mut opts = options(config, max_connections);
+    if let Some(schema) = &config.pg_schema {
+        opts.set_schema_search_path(schema.clone());
+    }
+    opts
 }
 
 fn options(config: &DbConfig, max_connections: u32) -> ConnectOptions {
