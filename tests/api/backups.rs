@@ -52,17 +52,9 @@ async fn until_acked(acked: &AtomicUsize, n: usize) {
 
 /// The backup's integrity verdict, its schools in all, and the writer's numbers it holds.
 async fn read_backup(path: &std::path::Path) -> (Vec<String>, i64, Vec<usize>) {
-    use sea_orm::sqlx::{self, ConnectOptions as _};
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(path)
-        .read_only(true)
-        .connect()
-        .await
-        .expect("the backup opens");
-    let verdict: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_all(&mut conn)
-        .await
-        .expect("integrity check");
+    use sea_orm::sqlx;
+    let mut conn = crate::helpers::sqlite_read_only(path).await;
+    let verdict = crate::helpers::integrity_check(&mut conn).await;
     let schools: i64 = sqlx::query_scalar("SELECT count(*) FROM schools")
         .fetch_one(&mut conn)
         .await

@@ -220,16 +220,7 @@ impl TestApp {
         variables: &Value,
         (file_name, bytes): (&str, Vec<u8>),
     ) -> reqwest::Response {
-        let mut variables = variables.clone();
-        variables["file"] = Value::Null;
-        let operations = json!({ "query": query, "variables": variables });
-        let form = reqwest::multipart::Form::new()
-            .text("operations", operations.to_string())
-            .text("map", json!({ "0": ["variables.file"] }).to_string())
-            .part(
-                "0",
-                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
-            );
+        let form = upload_form(query, variables, (file_name, bytes));
         let mut req = self.client.post(format!("{base}/graphql")).multipart(form);
         if let Some(token) = token {
             req = req.bearer_auth(token);
@@ -520,6 +511,65 @@ impl TestApp {
         rows.first()
             .map_or(0, |r| r["count"].as_i64().expect("count"))
     }
+}
+
+/// Exactly one of the answers succeeded; every other one is `CONFLICT`.
+pub fn one_won(results: &[Value], race: &str) {
+    let won = results.iter().filter(|r| r.get("errors").is_none()).count();
+    assert_eq!(won, 1, "{race}: {results:?}");
+    for r in results.iter().filter(|r| r.get("errors").is_some()) {
+        assert_eq!(
+            r["errors"][0]["extensions"]["code"], "CONFLICT",
+            "{race}: {r}"
+        );
+    }
+}
+
+/// A number from the environment (a long run's size, e.g. `RACE_WRITES`), or `default`.
+pub fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A read-only connection of its own to the SQLite file at `path`, beside any server on it.
+pub async fn sqlite_read_only(path: &std::path::Path) -> sea_orm::sqlx::SqliteConnection {
+    use sea_orm::sqlx::ConnectOptions as _;
+    sea_orm::sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .connect()
+        .await
+        .unwrap_or_else(|e| panic!("{} opens: {e}", path.display()))
+}
+
+/// SQLite's verdict on the file behind `conn`: the lines of `PRAGMA integrity_check`, `["ok"]`
+/// when it is whole.
+pub async fn integrity_check(conn: &mut sea_orm::sqlx::SqliteConnection) -> Vec<String> {
+    sea_orm::sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(conn)
+        .await
+        .expect("integrity check")
+}
+
+/// A GraphQL multipart request (the multipart request spec): `query` with `variables`, and
+/// the file as the variable `$file`.
+pub fn upload_form(
+    query: &str,
+    variables: &Value,
+    (file_name, bytes): (&str, Vec<u8>),
+) -> reqwest::multipart::Form {
+    let mut variables = variables.clone();
+    variables["file"] = Value::Null;
+    let operations = json!({ "query": query, "variables": variables });
+    reqwest::multipart::Form::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "0": ["variables.file"] }).to_string())
+        .part(
+            "0",
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
+        )
 }
 
 /// `base` with the top-level keys of `extra` set over it: a request's input from defaults and

@@ -170,6 +170,8 @@ async fn json_logs_are_one_object_a_line_with_the_request_id() {
         "sqlite::memory:",
     ]);
     assert!(out.status.success(), "{}", out.stderr);
+    // Migrating a fresh database logs, so the loop below has lines to judge.
+    assert!(!out.stderr.trim().is_empty(), "migrate logged nothing");
     for line in out.stderr.lines() {
         serde_json::from_str::<Value>(line)
             .unwrap_or_else(|e| panic!("a log line that is not JSON ({e}): {line}"));

@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, join_all};
+use crate::helpers::{TestApp, join_all, one_won};
 
 on_both_databases!(
     thirty_two_clients_race_each_rule_and_one_wins,
@@ -22,18 +22,6 @@ const PAIR: &str =
 fn teacher_input(school: &str, staff_no: &str) -> Value {
     json!({ "i": { "staffNo": staff_no, "name": "并发", "gender": "FEMALE", "schoolId": school,
                    "stage": "PRIMARY", "subject": "语文", "education": "BACHELOR" } })
-}
-
-/// Exactly one of the answers succeeded; every other one is `CONFLICT`.
-fn one_won(results: &[Value], race: &str) {
-    let won = results.iter().filter(|r| r.get("errors").is_none()).count();
-    assert_eq!(won, 1, "{race}: {results:?}");
-    for r in results.iter().filter(|r| r.get("errors").is_some()) {
-        assert_eq!(
-            r["errors"][0]["extensions"]["code"], "CONFLICT",
-            "{race}: {r}"
-        );
-    }
 }
 
 async fn thirty_two_clients_race_each_rule_and_one_wins(app: TestApp) {
@@ -148,10 +136,7 @@ async fn client(app: &TestApp, school: &str, c: usize, writes: usize) -> Acknowl
 }
 
 async fn sixteen_clients_write_and_every_acknowledged_write_is_there(app: TestApp) {
-    let writes: usize = std::env::var("RACE_WRITES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(40);
+    let writes = crate::helpers::setting("RACE_WRITES", 40);
     let school = app.create_school("并发写入小学", "琴江镇", "URBAN").await;
     let clients = (0..16).map(|c| client(&app, &school, c, writes));
     let acked = join_all(clients).await;

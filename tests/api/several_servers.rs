@@ -77,14 +77,7 @@ async fn three_servers_started_at_once_on_a_fresh_database_serve_together() {
             async move { post(server, &token, create_teacher, input).await }
         }))
         .await;
-        let won = answers.iter().filter(|a| a.get("errors").is_none()).count();
-        assert_eq!(won, 1, "one createTeacher wins each race: {answers:#?}");
-        for answer in answers.iter().filter(|a| a.get("errors").is_some()) {
-            assert_eq!(
-                answer["errors"][0]["extensions"]["code"], "CONFLICT",
-                "{answer:#}"
-            );
-        }
+        crate::helpers::one_won(&answers, "one createTeacher wins each race");
     }
 
     // Every server reads what all of them wrote.

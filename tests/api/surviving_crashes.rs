@@ -23,7 +23,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    CHILD_PATIENCE, Child, Finished, FreshDatabase, Served, postgres_url, registry,
+    CHILD_PATIENCE, Child, Finished, FreshDatabase, Served, integrity_check, postgres_url,
+    registry, setting, sqlite_read_only, upload_form,
 };
 
 /// Clients writing side by side in the write-load rounds.
@@ -60,14 +61,6 @@ on_both_stores!(
     an_import_command_killed_leaves_all_of_it_or_none => command_rounds,
     a_server_killed_under_write_load_keeps_every_acknowledged_write => write_rounds,
 );
-
-/// A number from the environment, or `default`.
-fn setting(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// The database the killed servers share: a fresh SQLite file, or a fresh PostgreSQL database
 /// (a database rather than a schema: `serve` takes only a URL).
@@ -115,17 +108,9 @@ impl Store {
     async fn integrity(&self) -> String {
         match self {
             Store::Sqlite { dir } => {
-                use sea_orm::sqlx::{self, ConnectOptions as _, Connection as _};
-                let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
-                    .filename(dir.join("registry.db"))
-                    .read_only(true)
-                    .connect()
-                    .await
-                    .expect("the SQLite file opens");
-                let verdict: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-                    .fetch_all(&mut conn)
-                    .await
-                    .expect("integrity check");
+                use sea_orm::sqlx::Connection as _;
+                let mut conn = sqlite_read_only(&dir.join("registry.db")).await;
+                let verdict = integrity_check(&mut conn).await;
                 conn.close().await.ok();
                 verdict.join("; ")
             }
@@ -282,14 +267,7 @@ async fn upload(
     let query = format!(
         "mutation($file: Upload!, $dry: Boolean) {{ {mutation}(file: $file, dryRun: $dry) {{ {REPORT} }} }}"
     );
-    let operations = json!({ "query": query, "variables": { "file": null, "dry": dry_run } });
-    let form = reqwest::multipart::Form::new()
-        .text("operations", operations.to_string())
-        .text("map", json!({ "0": ["variables.file"] }).to_string())
-        .part(
-            "0",
-            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
-        );
+    let form = upload_form(&query, &json!({ "dry": dry_run }), (file_name, bytes));
     client
         .post(format!("{base}/graphql"))
         .bearer_auth(token)
