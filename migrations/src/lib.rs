@@ -11,6 +11,7 @@ mod m20261129_000001_registry_core;
 mod m20261129_000002_studios;
 mod m20261129_000003_targets;
 mod m20261129_000004_accounts;
+mod m20261130_000005_key_teacher_spans;
 mod util;
 
 /// Runs the registry's migrations in order.
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_studios::Migration),
             Box::new(m20261129_000003_targets::Migration),
             Box::new(m20261129_000004_accounts::Migration),
+            Box::new(m20261130_000005_key_teacher_spans::Migration),
         ]
     }
 }

@@ -138,6 +138,8 @@ pub async fn fill_telling(
     fill_county(&tx, county, &mut run).await?;
     run.tell_progress();
     districts::fill(&tx, SEED, teachers_wanted - county, &mut run).await?;
+    // Written in bulk above; their spans are made once, a chunk of teachers at a time.
+    crate::store::key_span::rebuild(&tx).await?;
 
     targets::add_plan_2028(&tx, run.now).await?;
     let summary = run.summary;
@@ -156,10 +158,10 @@ pub async fn fill_telling(
 }
 
 /// The tables the demo writes, whose statistics it refreshes.
-fn tables() -> [&'static str; 11] {
+fn tables() -> [&'static str; 13] {
     use crate::store::{
-        designation, enrollment, mentoring_activity, mentoring_pair, reserve_entry, studio,
-        studio_assessment, studio_member, target, teacher,
+        designation, enrollment, key_span, mentoring_activity, mentoring_pair, reserve_entry,
+        studio, studio_assessment, studio_member, target, teacher,
     };
     use sea_orm::EntityName;
     [
@@ -174,6 +176,8 @@ fn tables() -> [&'static str; 11] {
         mentoring_activity::Entity.table_name(),
         studio_assessment::Entity.table_name(),
         target::Entity.table_name(),
+        key_span::Entity.table_name(),
+        key_span::changes::Entity.table_name(),
     ]
 }
 

@@ -9,6 +9,7 @@ pub mod id_number;
 pub mod progress;
 pub mod roles;
 pub mod rules;
+pub mod spans;
 pub mod text;
 
 pub use enums::*;

@@ -9,7 +9,7 @@ use super::teachers::check_subject;
 use super::{commit_recorded, found, require};
 use crate::domain::{Actor, DesignationKind, Label, Level, Permission, SubjectName, rules};
 use crate::error::{Error, FieldContext, Result};
-use crate::store::{self, Db, designation, teacher};
+use crate::store::{self, Db, designation, key_span, teacher};
 
 /// A designation to award.
 #[derive(Debug, Clone)]
@@ -59,6 +59,7 @@ pub async fn award(db: &Db, actor: &Actor, input: NewDesignation) -> Result<desi
     }
     let (kind, level) = (input.kind.code(), input.level.code());
     let model = new_row(input, Utc::now()).insert(&tx).await?;
+    key_span::refresh(&tx, &[model.teacher_id]).await?;
     commit_recorded(
         tx,
         actor,
@@ -144,6 +145,7 @@ pub async fn revoke(
     active.revoked_on = Set(Some(revoked_on));
     active.revoke_reason = Set(Some(reason.into_string()));
     let after = active.update(&tx).await?;
+    key_span::refresh(&tx, &[after.teacher_id]).await?;
     commit_recorded(
         tx,
         actor,

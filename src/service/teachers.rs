@@ -14,7 +14,7 @@ use crate::domain::{
 use crate::error::{Error, FieldContext, Result};
 use crate::store::page::{Page, PageRequest};
 use crate::store::teacher::TeacherFilter;
-use crate::store::{self, Db, school, subject, teacher};
+use crate::store::{self, Db, key_span, school, subject, teacher};
 
 /// A teacher to register.
 #[derive(Debug, Clone)]
@@ -265,6 +265,8 @@ pub async fn update_teacher(
     }
     let after = patched(&before, patch, Utc::now())?;
     let after = after.into_active_model().reset_all().update(&tx).await?;
+    // The hire date and the school are part of the teacher's key-teacher spans.
+    key_span::refresh(&tx, &[id]).await?;
     let changes = corrections(&before, &after);
     commit_recorded(tx, actor, "updateTeacher", id, changes).await?;
     Ok(after)
@@ -362,6 +364,7 @@ pub async fn record_departure(
     active.leave_reason = Set(reason.map(Label::into_string));
     active.updated_at = Set(Utc::now());
     let after = active.update(&tx).await?;
+    key_span::refresh(&tx, &[teacher_id]).await?;
     commit_recorded(
         tx,
         actor,

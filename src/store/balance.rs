@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait};
 use crate::error::{Error, Result};
 use uuid::Uuid;
 
-use super::{designation, enrollment, teacher};
+use super::{enrollment, key_span, teacher};
 use crate::domain::balance::{PE_ARTS_SUBJECTS, higher_education_floor};
 use crate::domain::{Level, Stage};
 
@@ -34,15 +34,14 @@ fn count_where(cond: SimpleExpr) -> SimpleExpr {
     .cast_as(Alias::new("BIGINT"))
 }
 
-/// Teachers who are key teachers on D at county level or above (rule 3, whole family): one
-/// row per teacher, so the join below adds no duplicates.
+/// Teachers who are key teachers on D at county level or above (rule 3, whole family): the
+/// spans holding D, at most one per teacher, so the join below adds no duplicates.
 fn key_teachers_on(d: NaiveDate) -> SelectStatement {
     Query::select()
-        .column(designation::Column::TeacherId)
-        .from(designation::Entity)
-        .cond_where(designation::in_force_on(d))
-        .and_where(designation::Column::Level.gte(Level::County.rank()))
-        .group_by_col(designation::Column::TeacherId)
+        .column(key_span::Column::TeacherId)
+        .from(key_span::Entity)
+        .and_where(key_span::holding(key_span::Entity, Expr::val(d)))
+        .and_where(key_span::Column::Level.gte(Level::County.rank()))
         .to_owned()
 }
 

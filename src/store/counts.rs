@@ -1,18 +1,25 @@
 //! `keyTeacherCounts` as one SQL aggregate (counting rules 1–4).
 //!
+//! Over the whole designation family (the default, and what the plan's targets count) it reads
+//! the key-teacher spans (`store::key_span`): one row per key teacher on D, top designation and
+//! school included, so the count is one pass over an index. Over some kinds only it reads the
+//! designations themselves:
+//!
 //! The inner query reduces each teacher's qualifying designations (in force on D, level ≥ L,
 //! kind in the set) to one row holding the top rank `MAX(level * 10 + kind)` — highest level
 //! first, then highest kind (rule 4). Joining that to employed teachers (rule 1) and grouping by
 //! the asked dimensions then counts each person exactly once (rule 3), in the database.
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SimpleExpr};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement, SimpleExpr,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, QueryResult};
 
 use crate::error::{Error, Result};
 use uuid::Uuid;
 
-use super::{designation, school, teacher};
+use super::{designation, key_span, school, teacher};
 use crate::domain::{Area, CountDimension, DesignationKind, Gender, Invalid, Level, Stage};
 
 /// Which teachers a count considers, beyond the rules.
@@ -71,6 +78,80 @@ pub async fn key_teacher_counts(
     db: &impl ConnectionTrait,
     question: &CountQuery,
 ) -> Result<Vec<CountRow>> {
+    let select = if key_span::answers(&question.kinds) {
+        from_spans(question)
+    } else {
+        from_designations(question)
+    };
+    let rows = db.query_all(&select).await?;
+    rows.iter()
+        .map(|row| read_row(row, &question.group_by))
+        // Without GROUP BY the aggregate always yields one row; a count of 0 is a group with
+        // no one, which the contract leaves out.
+        .filter(|row| row.as_ref().map_or(true, |r| r.count > 0))
+        .collect()
+}
+
+/// Over the whole family: the spans holding D at level ≥ L, one per key teacher, with their
+/// top designation and school on the row. `teachers` is joined only for the dimensions and
+/// filters of the teacher's own record that the spans do not carry, `schools` only for the
+/// township and area.
+fn from_spans(question: &CountQuery) -> SelectStatement {
+    let sp = |c: key_span::Column| -> SimpleExpr { Expr::col((key_span::Entity, c)) };
+    let f = &question.filter;
+    let dims = &question.group_by;
+    let needs_teacher = f.stage.is_some()
+        || f.subject.is_some()
+        || dims.iter().any(|d| {
+            matches!(
+                d,
+                CountDimension::Subject | CountDimension::Stage | CountDimension::Gender
+            )
+        });
+    let needs_school = f.township.is_some()
+        || f.area.is_some()
+        || dims
+            .iter()
+            .any(|d| matches!(d, CountDimension::Township | CountDimension::Area));
+    let mut select = Query::select();
+    select
+        .from(key_span::Entity)
+        .and_where(key_span::holding(
+            key_span::Entity,
+            Expr::val(question.as_of),
+        ))
+        .and_where(sp(key_span::Column::Level).gte(question.min_level.rank()));
+    if needs_teacher {
+        select.inner_join(
+            teacher::Entity,
+            Expr::col((teacher::Entity, teacher::Column::Id))
+                .equals((key_span::Entity, key_span::Column::TeacherId)),
+        );
+    }
+    if needs_school {
+        select.inner_join(
+            school::Entity,
+            Expr::col((school::Entity, school::Column::Id))
+                .equals((key_span::Entity, key_span::Column::SchoolId)),
+        );
+    }
+    if let Some(id) = f.school_id {
+        select.and_where(sp(key_span::Column::SchoolId).eq(id));
+    }
+    filter_record(&mut select, f);
+    group(&mut select, dims, |dim| match dim {
+        // `int2` on PostgreSQL; read as the other form's computed ranks are.
+        CountDimension::Level => sp(key_span::Column::Level).cast_as(Alias::new("INTEGER")),
+        CountDimension::Kind => sp(key_span::Column::Kind).cast_as(Alias::new("INTEGER")),
+        CountDimension::School => sp(key_span::Column::SchoolId),
+        other => dimension_expr(other),
+    });
+    select
+}
+
+/// Over some kinds only: each employed teacher's qualifying designations reduced to their top
+/// in the database (see the module's comment).
+fn from_designations(question: &CountQuery) -> SelectStatement {
     let kinds: Vec<i16> = question.kinds.iter().map(|k| k.rank()).collect();
     let top_per_teacher = Query::select()
         .column(designation::Column::TeacherId)
@@ -98,10 +179,16 @@ pub async fn key_teacher_counts(
                 .equals((teacher::Entity, teacher::Column::SchoolId)),
         )
         .cond_where(teacher::employed_on(question.as_of));
-    let f = &question.filter;
-    if let Some(id) = f.school_id {
+    if let Some(id) = question.filter.school_id {
         select.and_where(teacher::Column::SchoolId.eq(id));
     }
+    filter_record(&mut select, &question.filter);
+    group(&mut select, &question.group_by, dimension_expr);
+    select
+}
+
+/// The filters on the teacher's own record and school, the same in both forms.
+fn filter_record(select: &mut SelectStatement, f: &CountFilter) {
     if let Some(township) = &f.township {
         select.and_where(school::Column::Township.eq(township.as_str()));
     }
@@ -114,22 +201,22 @@ pub async fn key_teacher_counts(
     if let Some(subject) = &f.subject {
         select.and_where(teacher::Column::Subject.eq(subject.as_str()));
     }
-    for dim in &question.group_by {
-        let expr = dimension_expr(*dim);
+}
+
+/// Groups and orders by each dimension, and counts.
+fn group(
+    select: &mut SelectStatement,
+    dims: &[CountDimension],
+    expr_of: impl Fn(CountDimension) -> SimpleExpr,
+) {
+    for dim in dims {
+        let expr = expr_of(*dim);
         select
             .expr_as(expr.clone(), alias(*dim))
             .add_group_by([expr.clone()])
             .order_by_expr(expr, Order::Asc);
     }
     select.expr_as(Expr::cust("COUNT(*)"), Alias::new("count"));
-
-    let rows = db.query_all(&select).await?;
-    rows.iter()
-        .map(|row| read_row(row, &question.group_by))
-        // Without GROUP BY the aggregate always yields one row; a count of 0 is a group with
-        // no one, which the contract leaves out.
-        .filter(|row| row.as_ref().map_or(true, |r| r.count > 0))
-        .collect()
 }
 
 /// One row of the aggregate; a value that does not parse is the data's fault (INTERNAL).

@@ -11,6 +11,7 @@ pub mod counts;
 pub mod designation;
 pub mod enrollment;
 pub mod gate;
+pub mod key_span;
 pub mod mentoring_activity;
 pub mod mentoring_pair;
 pub mod page;
@@ -221,6 +222,10 @@ impl Db {
             migrate_postgres(config).await?;
         } else {
             db.migrate().await?;
+        }
+        // Derived tables a migration created empty are built before anything reads them.
+        if key_span::build_if_unbuilt(&db).await? {
+            tracing::info!("built the key-teacher spans from the registry");
         }
         Ok(db)
     }

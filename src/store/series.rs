@@ -7,7 +7,7 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr};
 
-use super::{designation, mentoring_pair, studio, studio_member, teacher};
+use super::{designation, key_span, mentoring_pair, studio, studio_member, teacher};
 use uuid::Uuid;
 
 use crate::domain::{DesignationKind, Level};
@@ -73,6 +73,9 @@ pub async fn measure(
     let table = days_table(db.get_database_backend(), dates);
     let stmt = match series {
         Series::Studios { min_level } => studios(table, *min_level),
+        Series::KeyTeachers { min_level, kinds } if key_span::answers(kinds) => {
+            key_teacher_changes(table, *min_level)
+        }
         Series::KeyTeachers { min_level, kinds } => key_teachers(table, *min_level, kinds),
         Series::Mentoring {
             min_level,
@@ -105,6 +108,32 @@ fn studios(days_table: SelectStatement, min_level: Level) -> SelectStatement {
             studio::Entity,
             studio::in_force_at(studio::Entity, day_col())
                 .and(col(studio::Column::Level).gte(min_level.rank())),
+        )
+        .group_by_col((days(), Alias::new("i")))
+        .to_owned()
+}
+
+/// Key teachers over the whole family: on each day, the sum of the spans' changes up to it at
+/// level ≥ L. The changes are a few rows per day on which anything changed, whatever the
+/// registry's size, so this costs the same for a county and a province.
+fn key_teacher_changes(days_table: SelectStatement, min_level: Level) -> SelectStatement {
+    let c = |col: key_span::changes::Column| -> SimpleExpr {
+        Expr::col((key_span::changes::Entity, col))
+    };
+    Query::select()
+        .expr_as(Expr::col((days(), Alias::new("i"))), Alias::new("i"))
+        .expr_as(
+            Expr::cust("CAST(COALESCE(SUM(key_teacher_changes.delta), 0) AS BIGINT)"),
+            Alias::new("value"),
+        )
+        .expr_as(Expr::val(0i64), Alias::new("members"))
+        .from_subquery(days_table, days())
+        .join(
+            JoinType::LeftJoin,
+            key_span::changes::Entity,
+            c(key_span::changes::Column::Day)
+                .lte(day_col())
+                .and(c(key_span::changes::Column::Level).gte(min_level.rank())),
         )
         .group_by_col((days(), Alias::new("i")))
         .to_owned()

@@ -58,8 +58,20 @@ const CASES: &[(&str, &[&str])] = &[
         &[
             "{ teachers { nodes { designations { id } } } }",
             "{ teachers { nodes { topDesignation { id } } } }",
-            "{ keyTeacherCounts { count } }",
+            "{ keyTeacherCounts(kinds: [KEY_TEACHER]) { count } }",
         ],
+    ),
+    // Counts over the whole family read the spans; a target's history reads their changes.
+    (
+        "key_teacher_spans",
+        &[
+            "{ keyTeacherCounts { count } }",
+            "{ balancedDevelopment(schoolYear: 2025) { stages { stage } } }",
+        ],
+    ),
+    (
+        "key_teacher_changes",
+        &["{ targetProgress(code: \"KEY_TEACHERS_2025\") { history(every: MONTH) { value } } }"],
     ),
     (
         "reserve_entries",

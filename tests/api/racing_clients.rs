@@ -11,6 +11,7 @@ use crate::helpers::{TestApp, join_all, one_won};
 on_both_databases!(
     thirty_two_clients_race_each_rule_and_one_wins,
     sixteen_clients_write_and_every_acknowledged_write_is_there,
+    sixteen_awards_to_one_teacher_at_once_count_as_the_rules_say,
 );
 
 const RACERS: usize = 32;
@@ -167,5 +168,60 @@ async fn sixteen_clients_write_and_every_acknowledged_write_is_there(app: TestAp
                 "acknowledged, then lost"
             );
         }
+    }
+}
+
+/// Sixteen clients award one teacher sixteen designations at once. Each award rewrites the
+/// teacher's key-teacher spans in its transaction; had two of them computed the spans without
+/// each other's award, the teacher would count twice on some day, or at the wrong level.
+async fn sixteen_awards_to_one_teacher_at_once_count_as_the_rules_say(app: TestApp) {
+    use chrono::{Duration, NaiveDate};
+    use teacher_registry::domain::rules::designation_in_force_on;
+    const LEVELS: [&str; 4] = ["COUNTY", "MUNICIPAL", "PROVINCIAL", "NATIONAL"];
+    // In rank order: the top is the highest level, then the highest kind (rule 4).
+    const KINDS: [&str; 3] = ["KEY_TEACHER", "SUBJECT_LEADER", "MASTER_TEACHER"];
+    let school = app.create_school("同时授予小学", "琴江镇", "URBAN").await;
+    let teacher = app.create_teacher(&school, "AW01", json!({})).await;
+    let start = NaiveDate::from_ymd_opt(2024, 1, 1).expect("date");
+    // (level, kind, awarded, expires): overlapping, some expiring, levels up and down.
+    let awards: Vec<(usize, usize, NaiveDate, Option<NaiveDate>)> = (0..16)
+        .map(|i| {
+            let awarded = start + Duration::days(i as i64 * 20);
+            let expires = (i % 2 == 1).then(|| awarded + Duration::days(45));
+            ((i * 7) % 4, i % 3, awarded, expires)
+        })
+        .collect();
+    let requests = awards.iter().map(|(level, kind, awarded, expires)| {
+        let mut input = json!({ "teacherId": teacher, "kind": KINDS[*kind],
+                                "level": LEVELS[*level], "awardedOn": awarded.to_string() });
+        if let Some(e) = expires {
+            input["expiresOn"] = json!(e.to_string());
+        }
+        app.ok(
+            "mutation($i: AwardDesignationInput!) { awardDesignation(input: $i) { id } }",
+            json!({ "i": input }),
+        )
+    });
+    join_all(requests).await;
+    for n in (0..360).step_by(5) {
+        let d = start + Duration::days(n);
+        let top = awards
+            .iter()
+            .filter(|(_, _, a, e)| designation_in_force_on(*a, *e, None, d))
+            .map(|(level, kind, ..)| (*level, *kind))
+            .max();
+        let rows = app
+            .counts(
+                &format!("asOf: \"{d}\", groupBy: [LEVEL, KIND]"),
+                "level kind",
+            )
+            .await;
+        let expected = match top {
+            Some((level, kind)) => {
+                json!([{ "level": LEVELS[level], "kind": KINDS[kind], "count": 1 }])
+            }
+            None => json!([]),
+        };
+        assert_eq!(rows, expected, "on {d}");
     }
 }

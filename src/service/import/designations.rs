@@ -17,7 +17,7 @@ use crate::service::designations::{
 };
 use crate::service::teachers::subject_listed;
 use crate::sheet::{DesignationRow, Numbered, Sheet};
-use crate::store::{designation, teacher};
+use crate::store::{designation, key_span, teacher};
 
 /// A designation's natural key: teacher, kind, level, award date.
 type Key = (Uuid, i16, i16, NaiveDate);
@@ -162,7 +162,19 @@ async fn chunk_of(
         }
         problems.into_tally(tally);
     }
+    let holders: Vec<Uuid> = writes
+        .creates
+        .iter()
+        .filter_map(|d| match &d.teacher_id {
+            sea_orm::ActiveValue::Set(id) | sea_orm::ActiveValue::Unchanged(id) => Some(*id),
+            sea_orm::ActiveValue::NotSet => None,
+        })
+        .chain(writes.updates.iter().map(|d| d.teacher_id))
+        .collect();
     writes.write(tx, tally).await?;
+    if tally.writing() {
+        key_span::refresh(tx, &holders).await?;
+    }
     Ok(())
 }
 

@@ -35,7 +35,9 @@ use super::{analyze_after_load, commit_recorded, require};
 use crate::domain::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::sheet::{self, Header, Numbered, Problem, Sheet, SheetRow};
-use crate::store::{Db, designation, enrollment, insert_chunks, school, subject, teacher};
+use crate::store::{
+    Db, designation, enrollment, insert_chunks, key_span, school, subject, teacher,
+};
 
 /// Rows checked and written together: one lookup query per key kind and chunk.
 const CHUNK: usize = 500;
@@ -63,14 +65,18 @@ impl SheetKind {
         }
     }
 
-    /// The table a sheet of this kind writes.
-    fn table(self) -> &'static str {
+    /// The tables a load of this kind writes, whose statistics it refreshes.
+    fn tables(self) -> Vec<&'static str> {
         use sea_orm::EntityName;
+        let spans = [
+            key_span::Entity.table_name(),
+            key_span::changes::Entity.table_name(),
+        ];
         match self {
-            SheetKind::Schools => school::Entity.table_name(),
-            SheetKind::Teachers => teacher::Entity.table_name(),
-            SheetKind::Designations => designation::Entity.table_name(),
-            SheetKind::Enrollments => enrollment::Entity.table_name(),
+            SheetKind::Schools => vec![school::Entity.table_name()],
+            SheetKind::Teachers => [&[teacher::Entity.table_name()][..], &spans].concat(),
+            SheetKind::Designations => [&[designation::Entity.table_name()][..], &spans].concat(),
+            SheetKind::Enrollments => vec![enrollment::Entity.table_name()],
         }
     }
 
@@ -178,7 +184,7 @@ pub async fn import(
     });
     commit_recorded(tx, actor, kind.operation(), Uuid::now_v7(), details).await?;
     if report.created + report.updated > 0 {
-        analyze_after_load(db, &[kind.table()]).await;
+        analyze_after_load(db, &kind.tables()).await;
     }
     Ok(report)
 }

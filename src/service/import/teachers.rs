@@ -13,7 +13,7 @@ use crate::service::teachers::{
     subject_listed, teaches_stage,
 };
 use crate::sheet::{Numbered, Sheet, TeacherRow};
-use crate::store::{school, teacher};
+use crate::store::{key_span, school, teacher};
 
 /// What every chunk needs: the schools by name and the subject list, read once.
 struct Lookups {
@@ -135,7 +135,12 @@ async fn chunk_of(
         }
         problems.into_tally(tally);
     }
+    // A new teacher holds no designation yet; a corrected one may have a new hire date or school.
+    let corrected: Vec<uuid::Uuid> = writes.updates.iter().map(|t| t.id).collect();
     writes.write(tx, tally).await?;
+    if tally.writing() {
+        key_span::refresh(tx, &corrected).await?;
+    }
     Ok(())
 }
 
