@@ -114,15 +114,20 @@ impl TeacherFilter {
             if let Some(d) = self.in_force_on {
                 holding = holding.add(designation::in_force_on(d));
             }
-            cond = cond.add(
-                Column::Id.in_subquery(
-                    Query::select()
-                        .column(designation::Column::TeacherId)
-                        .from(designation::Entity)
-                        .cond_where(holding)
-                        .to_owned(),
-                ),
+            // Correlated EXISTS, not `id IN (…)`: SQLite builds the whole IN list (every
+            // designation at level ≥ L in the registry) before the first row of the page, and
+            // probes the teacher's own designations (by index) for EXISTS.
+            holding = holding.add(
+                Expr::col((designation::Entity, designation::Column::TeacherId))
+                    .equals((Entity, Column::Id)),
             );
+            cond = cond.add(Expr::exists(
+                Query::select()
+                    .expr(Expr::val(1))
+                    .from(designation::Entity)
+                    .cond_where(holding)
+                    .to_owned(),
+            ));
         }
         if let Some((pool, on)) = self.reserve_pool {
             cond = cond.add(
