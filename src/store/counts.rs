@@ -113,6 +113,9 @@ fn from_spans(question: &CountQuery) -> SelectStatement {
         || dims
             .iter()
             .any(|d| matches!(d, CountDimension::Township | CountDimension::Area));
+    if needs_school && !needs_teacher {
+        return per_school_first(question);
+    }
     let mut select = Query::select();
     select
         .from(key_span::Entity)
@@ -139,13 +142,65 @@ fn from_spans(question: &CountQuery) -> SelectStatement {
         select.and_where(sp(key_span::Column::SchoolId).eq(id));
     }
     filter_record(&mut select, f);
-    group(&mut select, dims, |dim| match dim {
-        // `int2` on PostgreSQL; read as the other form's computed ranks are.
-        CountDimension::Level => sp(key_span::Column::Level).cast_as(Alias::new("INTEGER")),
-        CountDimension::Kind => sp(key_span::Column::Kind).cast_as(Alias::new("INTEGER")),
-        CountDimension::School => sp(key_span::Column::SchoolId),
-        other => dimension_expr(other),
-    });
+    group(
+        &mut select,
+        dims,
+        |dim| match dim {
+            // `int2` on PostgreSQL; read as the other form's computed ranks are.
+            CountDimension::Level => sp(key_span::Column::Level).cast_as(Alias::new("INTEGER")),
+            CountDimension::Kind => sp(key_span::Column::Kind).cast_as(Alias::new("INTEGER")),
+            CountDimension::School => sp(key_span::Column::SchoolId),
+            other => dimension_expr(other),
+        },
+        Expr::cust("COUNT(*)"),
+    );
+    select
+}
+
+/// By township or area: the spans counted per school, level and kind first (a few rows per
+/// school), and only those groups joined to `schools` and summed, rather than a school looked
+/// up for every key teacher.
+fn per_school_first(question: &CountQuery) -> SelectStatement {
+    let q = Alias::new("q");
+    let qc = |c: &str| -> SimpleExpr { Expr::col((q.clone(), Alias::new(c))) };
+    let mut per_school = Query::select();
+    per_school
+        .columns([
+            key_span::Column::SchoolId,
+            key_span::Column::Level,
+            key_span::Column::Kind,
+        ])
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .from(key_span::Entity)
+        .and_where(key_span::holding(
+            key_span::Entity,
+            Expr::val(question.as_of),
+        ))
+        .and_where(key_span::Column::Level.gte(question.min_level.rank()))
+        .group_by_col(key_span::Column::SchoolId)
+        .group_by_col(key_span::Column::Level)
+        .group_by_col(key_span::Column::Kind);
+    if let Some(id) = question.filter.school_id {
+        per_school.and_where(key_span::Column::SchoolId.eq(id));
+    }
+    let mut select = Query::select();
+    select.from_subquery(per_school, q.clone()).inner_join(
+        school::Entity,
+        Expr::col((school::Entity, school::Column::Id))
+            .equals((q.clone(), Alias::new("school_id"))),
+    );
+    filter_record(&mut select, &question.filter);
+    group(
+        &mut select,
+        &question.group_by,
+        |dim| match dim {
+            CountDimension::Level => qc("level").cast_as(Alias::new("INTEGER")),
+            CountDimension::Kind => qc("kind").cast_as(Alias::new("INTEGER")),
+            CountDimension::School => qc("school_id"),
+            other => dimension_expr(other),
+        },
+        Expr::cust("CAST(SUM(q.n) AS BIGINT)"),
+    );
     select
 }
 
@@ -183,7 +238,12 @@ fn from_designations(question: &CountQuery) -> SelectStatement {
         select.and_where(teacher::Column::SchoolId.eq(id));
     }
     filter_record(&mut select, &question.filter);
-    group(&mut select, &question.group_by, dimension_expr);
+    group(
+        &mut select,
+        &question.group_by,
+        dimension_expr,
+        Expr::cust("COUNT(*)"),
+    );
     select
 }
 
@@ -203,11 +263,12 @@ fn filter_record(select: &mut SelectStatement, f: &CountFilter) {
     }
 }
 
-/// Groups and orders by each dimension, and counts.
+/// Groups and orders by each dimension, and counts with `count`.
 fn group(
     select: &mut SelectStatement,
     dims: &[CountDimension],
     expr_of: impl Fn(CountDimension) -> SimpleExpr,
+    count: SimpleExpr,
 ) {
     for dim in dims {
         let expr = expr_of(*dim);
@@ -216,7 +277,7 @@ fn group(
             .add_group_by([expr.clone()])
             .order_by_expr(expr, Order::Asc);
     }
-    select.expr_as(Expr::cust("COUNT(*)"), Alias::new("count"));
+    select.expr_as(count, Alias::new("count"));
 }
 
 /// One row of the aggregate; a value that does not parse is the data's fault (INTERNAL).

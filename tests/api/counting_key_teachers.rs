@@ -242,6 +242,33 @@ async fn counts_group_by_every_dimension(app: TestApp) {
             .await,
         2
     );
+    // By township and level within one school and within one area (counted per school first).
+    let rows = app
+        .counts(
+            &format!(
+                "{d}, groupBy: [TOWNSHIP, LEVEL, KIND], filter: {{ schoolId: \"{}\" }}",
+                c.school_b
+            ),
+            "township level kind",
+        )
+        .await;
+    assert_eq!(
+        table(&rows, &["township", "level", "kind"]),
+        expect(&[
+            (&["小松镇", "COUNTY", "KEY_TEACHER"], 1),
+            (&["小松镇", "PROVINCIAL", "KEY_TEACHER"], 1),
+        ])
+    );
+    let rows = app
+        .counts(
+            &format!("{d}, groupBy: [AREA, LEVEL], filter: {{ area: URBAN }}"),
+            "area level",
+        )
+        .await;
+    assert_eq!(
+        table(&rows, &["area", "level"]),
+        expect(&[(&["URBAN", "COUNTY"], 1), (&["URBAN", "MUNICIPAL"], 1)])
+    );
     // After t3's departure and t2's revocation, each school has one left.
     let rows = app
         .counts("asOf: \"2025-07-01\", groupBy: [SCHOOL]", "school { id }")
