@@ -565,6 +565,16 @@ async fn counts_built_from_nothing_after_the_migration_are_the_same(app: TestApp
     for d in days {
         before.push(app.counts(&grouped(d), "level kind school { name }").await);
     }
+    // A target's monthly history reads the spans' changes.
+    let history_query = "{ targetProgress(code: \"KEY_TEACHERS_2025\", asOf: \"2026-09-10\") { history(every: MONTH) { date value } } }";
+    let history = app.ok(history_query, json!({})).await;
+    let values: Vec<i64> = history["targetProgress"]["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|p| p["value"].as_i64())
+        .collect();
+    assert!(values.contains(&4) && values.contains(&2), "{values:?}");
     // As the migration leaves them: empty, and marked unbuilt.
     let tx = app.db.begin().await.expect("begin");
     for sql in [
@@ -589,6 +599,7 @@ async fn counts_built_from_nothing_after_the_migration_are_the_same(app: TestApp
         assert_eq!(&now, expected, "on {d}");
     }
     assert_eq!(before[2].as_array().map(Vec::len), Some(4));
+    assert_eq!(app.ok(history_query, json!({})).await, history);
     // Built once: a second server opening the registry finds it built.
     let again = teacher_registry::store::key_span::build_if_unbuilt(&app.db)
         .await
