@@ -275,6 +275,7 @@ async fn run(
         settings: app.settings.clone(),
         actor,
         login_spent: login_spent.clone(),
+        loads_cached: matches!(root, Some((OperationType::Query, _))),
     };
     let limit = Duration::from_millis(app.settings.request_timeout_ms);
     let journal = Journal::new();
