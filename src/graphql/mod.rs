@@ -25,6 +25,7 @@ use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use crate::config::Settings;
 use crate::domain::Actor;
 use crate::error::Error;
+use crate::service::auth::TokenCache;
 use crate::store::Db;
 use error::to_graphql;
 use loaders::Loaders;
@@ -80,6 +81,8 @@ pub struct RequestState {
     pub login_spent: Arc<std::sync::atomic::AtomicBool>,
     /// Whether the request's loaders keep what they loaded (see [`RequestState::into_request`]).
     pub loads_cached: bool,
+    /// The server's recently checked tokens, which a revocation must forget.
+    pub tokens: Arc<TokenCache>,
 }
 
 /// The request's dataloaders, with the request's cache of what they loaded.
