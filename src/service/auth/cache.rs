@@ -2,9 +2,11 @@
 //! token's database lookup (once every `--auth-cache-ms` per token instead of once a request).
 //!
 //! Keyed by the token's SHA-256, as the database keys it: the process keeps no token itself.
-//! An entry holds the actor the token stood for, when that was read, and the token's own
-//! expiry. It is trusted for at most the cache's lifetime (default 2 s) and never past the
-//! token's expiry.
+//! An entry holds the actor the token stood for, when that was read, and how long the token
+//! is known not to expire. It is trusted for at most the cache's lifetime (default 2 s) and
+//! never past that bound on the token's expiry: the lookup that fills an entry asks for a
+//! token still valid at the end of the lifetime ([`TokenCache::horizon`]), so a token that
+//! expires sooner is never kept, and an expired one is refused even if a clock jumps.
 //!
 //! Revocation. Every change in this process that ends a token or narrows what it may do
 //! (logout, `revokeToken`, disabling a user, a password changed or set, a studio host's
@@ -54,7 +56,8 @@ struct Entry {
     /// left: so the entry is forgotten when that teacher's employment changes.
     teacher_id: Option<Uuid>,
     read_at: Instant,
-    expires_at: Option<DateTime<Utc>>,
+    /// The token's expiry, if it has one, is later than this.
+    unexpired_until: DateTime<Utc>,
 }
 
 /// What [`TokenCache::epoch`] returns before a lookup, for [`TokenCache::keep`] after it.
@@ -65,7 +68,8 @@ pub struct Epoch(u64);
 pub struct Checked {
     pub actor: Actor,
     pub teacher_id: Option<Uuid>,
-    pub expires_at: Option<DateTime<Utc>>,
+    /// The instant the lookup asked the token to be valid at (its [`TokenCache::horizon`]).
+    pub unexpired_until: DateTime<Utc>,
 }
 
 impl TokenCache {
@@ -91,6 +95,16 @@ impl TokenCache {
         !self.lifetime.is_zero()
     }
 
+    /// The instant a token read at `now` must still be valid at to be kept: the end of the
+    /// entry's lifetime. `None` when the cache is off (then nothing is kept).
+    pub fn horizon(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if !self.is_on() {
+            return None;
+        }
+        let lifetime = chrono::Duration::from_std(self.lifetime).ok()?;
+        now.checked_add_signed(lifetime)
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         // A panic while holding the lock cannot leave the map half-written in a way that
         // matters: at worst an entry is missing, and the database is asked again.
@@ -105,7 +119,7 @@ impl TokenCache {
         }
         let mut state = self.state();
         let entry = state.entries.get(token_hash)?;
-        if entry.read_at.elapsed() < self.lifetime && entry.expires_at.is_none_or(|e| e > now) {
+        if entry.read_at.elapsed() < self.lifetime && now < entry.unexpired_until {
             return Some(entry.actor.clone());
         }
         state.entries.remove(token_hash);
@@ -140,7 +154,7 @@ impl TokenCache {
                 actor: checked.actor,
                 teacher_id: checked.teacher_id,
                 read_at: Instant::now(),
-                expires_at: checked.expires_at,
+                unexpired_until: checked.unexpired_until,
             },
         );
     }
@@ -213,7 +227,7 @@ mod tests {
                 token_id: Some(Uuid::from_u128(user + 100)),
             },
             teacher_id: teacher.map(Uuid::from_u128),
-            expires_at: None,
+            unexpired_until: Utc::now() + chrono::Duration::days(1),
         }
     }
 
@@ -253,7 +267,7 @@ mod tests {
         let cache = long();
         let now = Utc::now();
         let mut checked = actor(1, None);
-        checked.expires_at = Some(now + chrono::Duration::seconds(1));
+        checked.unexpired_until = now + chrono::Duration::seconds(1);
         cache.keep("a".into(), cache.epoch(), checked);
         assert!(cache.get("a", now).is_some());
         assert!(cache.get("a", now + chrono::Duration::seconds(1)).is_none());
@@ -287,6 +301,17 @@ mod tests {
             assert!(cache.len() <= 3);
         }
         assert!(cache.get("t9", Utc::now()).is_some(), "the newest is kept");
+    }
+
+    #[test]
+    fn a_kept_token_must_be_valid_to_the_end_of_the_lifetime() {
+        let now = Utc::now();
+        let cache = TokenCache::new(Duration::from_millis(2000));
+        assert_eq!(
+            cache.horizon(now),
+            Some(now + chrono::Duration::milliseconds(2000))
+        );
+        assert_eq!(TokenCache::off().horizon(now), None);
     }
 
     #[test]
