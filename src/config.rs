@@ -318,6 +318,11 @@ pub struct Settings {
     /// held up longer, a batch splits into a few (never into one statement per row).
     #[arg(long, env = "REGISTRY_LOADER_DELAY_MS", default_value_t = 1, value_parser = clap::value_parser!(u64).range(0..=1000))]
     pub loader_delay_ms: u64,
+    /// How long a token checked against the database is trusted without asking again, in
+    /// milliseconds (0: ask every request). Revocations in this process take effect at once;
+    /// another server on the same database honours a revoked token at most this much longer.
+    #[arg(long, env = "REGISTRY_AUTH_CACHE_MS", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(0..=60_000))]
+    pub auth_cache_ms: u64,
     /// Most teachers one export file may list (`GET /export/teachers.xlsx`); a larger list is
     /// refused before it is read, to be narrowed by township, school, stage or subject.
     #[arg(long, env = "REGISTRY_MAX_EXPORT_ROWS", default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
@@ -353,6 +358,7 @@ impl Default for Settings {
             introspection: true,
             graphiql: true,
             loader_delay_ms: 1,
+            auth_cache_ms: 2000,
             max_export_rows: 100_000,
             metrics: true,
         }

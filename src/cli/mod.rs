@@ -178,7 +178,9 @@ async fn user_tokens(args: UserNameArgs) -> Result<()> {
 
 async fn revoke_token(args: TokenIdArgs) -> Result<()> {
     let db = open(&args.db).await?;
-    let t = crate::service::auth::revoke_token(&db, &system_actor(), args.token_id)
+    // A running server learns of it within its --auth-cache-ms (README, "Several servers").
+    let tokens = crate::service::auth::TokenCache::off();
+    let t = crate::service::auth::revoke_token(&db, &tokens, &system_actor(), args.token_id)
         .await
         .map_err(anyhow::Error::msg)?;
     println!("revoked token {}", t.id);
@@ -190,7 +192,8 @@ async fn set_disabled(args: UserNameArgs, disabled: bool) -> Result<()> {
     let user = user_by_username(&db, &args.username)
         .await
         .map_err(anyhow::Error::msg)?;
-    let user = crate::service::auth::set_disabled(&db, &system_actor(), user.id, disabled)
+    let tokens = crate::service::auth::TokenCache::off();
+    let user = crate::service::auth::set_disabled(&db, &tokens, &system_actor(), user.id, disabled)
         .await
         .map_err(anyhow::Error::msg)?;
     println!(

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::connection::{Counter, Paged, page_cost, page_request};
 use super::error::Api;
 use super::types::{ApiToken, User, UserConnection};
-use super::viewer;
+use super::{state, viewer};
 use crate::service::auth as service;
 
 /// Account queries.
@@ -48,7 +48,9 @@ impl AccountMutation {
     /// Revokes the token this request came with.
     async fn logout(&self, ctx: &Context<'_>) -> Result<bool> {
         let (actor, db) = viewer(ctx)?;
-        service::logout(db, actor).await.api()?;
+        service::logout(db, &state(ctx)?.tokens, actor)
+            .await
+            .api()?;
         Ok(true)
     }
 
@@ -60,7 +62,8 @@ impl AccountMutation {
         new_password: String,
     ) -> Result<bool> {
         let (actor, db) = viewer(ctx)?;
-        service::change_password(db, actor, &current_password, new_password)
+        let tokens = &state(ctx)?.tokens;
+        service::change_password(db, tokens, actor, &current_password, new_password)
             .await
             .api()?;
         Ok(true)
@@ -74,8 +77,9 @@ impl AccountMutation {
         password: String,
     ) -> Result<User> {
         let (actor, db) = viewer(ctx)?;
+        let tokens = &state(ctx)?.tokens;
         Ok(User(
-            service::set_password(db, actor, user_id, password)
+            service::set_password(db, tokens, actor, user_id, password)
                 .await
                 .api()?,
         ))
@@ -84,22 +88,31 @@ impl AccountMutation {
     /// Disables a user; its tokens stop working at once (ADMIN).
     async fn disable_user(&self, ctx: &Context<'_>, id: Uuid) -> Result<User> {
         let (actor, db) = viewer(ctx)?;
+        let tokens = &state(ctx)?.tokens;
         Ok(User(
-            service::set_disabled(db, actor, id, true).await.api()?,
+            service::set_disabled(db, tokens, actor, id, true)
+                .await
+                .api()?,
         ))
     }
 
     /// Enables a disabled user again (ADMIN).
     async fn enable_user(&self, ctx: &Context<'_>, id: Uuid) -> Result<User> {
         let (actor, db) = viewer(ctx)?;
+        let tokens = &state(ctx)?.tokens;
         Ok(User(
-            service::set_disabled(db, actor, id, false).await.api()?,
+            service::set_disabled(db, tokens, actor, id, false)
+                .await
+                .api()?,
         ))
     }
 
     /// Revokes a token: one's own, or anyone's for an admin.
     async fn revoke_token(&self, ctx: &Context<'_>, id: Uuid) -> Result<ApiToken> {
         let (actor, db) = viewer(ctx)?;
-        Ok(ApiToken(service::revoke_token(db, actor, id).await.api()?))
+        let tokens = &state(ctx)?.tokens;
+        Ok(ApiToken(
+            service::revoke_token(db, tokens, actor, id).await.api()?,
+        ))
     }
 }

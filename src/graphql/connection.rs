@@ -64,6 +64,14 @@ pub fn page_request(first: i32, after: Option<&str>) -> Result<PageRequest> {
     })
 }
 
+/// The selections of a connection field's items: its `nodes` and its `edges { node }`.
+pub fn node_selections<'a>(
+    ctx: &'a async_graphql::Context<'_>,
+) -> [async_graphql::Lookahead<'a>; 2] {
+    let look = ctx.look_ahead();
+    [look.field("nodes"), look.field("edges").field("node")]
+}
+
 /// A deferred COUNT for `totalCount`.
 pub type Counter = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<u64>> + Send>> + Send + Sync>;
 

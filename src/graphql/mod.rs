@@ -19,12 +19,13 @@ pub mod types;
 
 use std::sync::Arc;
 
-use async_graphql::dataloader::DataLoader;
+use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 
 use crate::config::Settings;
 use crate::domain::Actor;
 use crate::error::Error;
+use crate::service::auth::TokenCache;
 use crate::store::Db;
 use error::to_graphql;
 use loaders::Loaders;
@@ -78,18 +79,34 @@ pub struct RequestState {
     /// Set by the first `login` of the HTTP request (shared by a batch's operations): a second
     /// one is refused before it hashes anything.
     pub login_spent: Arc<std::sync::atomic::AtomicBool>,
+    /// Whether the request's loaders keep what they loaded (see [`RequestState::into_request`]).
+    pub loads_cached: bool,
+    /// The server's recently checked tokens, which a revocation must forget.
+    pub tokens: Arc<TokenCache>,
 }
 
+/// The request's dataloaders, with the request's cache of what they loaded.
+pub type RequestLoaders = DataLoader<Loaders, HashMapCache>;
+
 impl RequestState {
-    /// The request data for one GraphQL request: this state and fresh dataloaders (a
-    /// loader's cache must not outlive the request, or it would serve stale rows).
+    /// The request data for one GraphQL request: this state and fresh dataloaders.
+    ///
+    /// The loaders' cache lives and dies with the request, so it never serves a row another
+    /// request changed. It is on only when `loads_cached` says so, which the endpoint sets for
+    /// a query: a list resolver then loads its page's nested rows in one batch per kind ahead
+    /// of the nodes (see `types::prefetch`), which each find theirs in the cache, so a page
+    /// costs the same statements however the batches' timing falls under load. A mutation's
+    /// fields run one after another and each may change what an earlier one loaded, so its
+    /// loaders keep nothing and every nested field reads afresh.
     pub fn into_request(self, request: async_graphql::Request) -> async_graphql::Request {
         let delay = std::time::Duration::from_millis(self.settings.loader_delay_ms);
-        let loaders = DataLoader::new(
+        let loaders = DataLoader::with_cache(
             Loaders::new(self.db.clone(), self.actor.clone()),
             tokio::spawn,
+            HashMapCache::default(),
         )
         .delay(delay);
+        loaders.enable_all_cache(self.loads_cached);
         request.data(self).data(loaders)
     }
 }
@@ -98,8 +115,8 @@ pub(crate) fn state<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a RequestS
     ctx.data::<RequestState>()
 }
 
-pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a DataLoader<Loaders>> {
-    ctx.data::<DataLoader<Loaders>>()
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a RequestLoaders> {
+    ctx.data::<RequestLoaders>()
 }
 
 /// The authenticated actor and the database, or `UNAUTHENTICATED`.

@@ -306,11 +306,12 @@ impl RegistryMutation {
     ) -> Result<Teacher> {
         let (actor, db) = viewer(ctx)?;
         let reason = optional(reason, "reason", Label::parse).api()?;
-        Ok(Teacher(
-            service::teachers::record_departure(db, actor, teacher_id, left_on.0, reason)
-                .await
-                .api()?,
-        ))
+        let teacher = service::teachers::record_departure(db, actor, teacher_id, left_on.0, reason)
+            .await
+            .api()?;
+        // A studio host who was this teacher hosts nothing once gone: its cached actor goes.
+        super::state(ctx)?.tokens.forget_teacher(teacher_id);
+        Ok(Teacher(teacher))
     }
 
     /// Awards a designation (ADMIN, HR).

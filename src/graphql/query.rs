@@ -220,7 +220,9 @@ impl RegistryQuery {
             let (db, actor, filter) = (db.clone(), actor.clone(), filter.clone());
             Box::pin(async move { service::teachers::teacher_count(&db, &actor, &filter).await })
         });
-        Ok(TeacherConnection(Paged::new(page, Teacher, counter)))
+        let paged = Paged::new(page, Teacher, counter);
+        Teacher::prefetch_page(ctx, &paged.nodes).await?;
+        Ok(TeacherConnection(paged))
     }
 
     /// Key teachers on `asOf` (default today), each person counted once (counting rules 1–4):

@@ -275,6 +275,8 @@ async fn run(
         settings: app.settings.clone(),
         actor,
         login_spent: login_spent.clone(),
+        loads_cached: matches!(root, Some((OperationType::Query, _))),
+        tokens: app.tokens.clone(),
     };
     let limit = Duration::from_millis(app.settings.request_timeout_ms);
     let journal = Journal::new();
@@ -471,7 +473,7 @@ pub(super) async fn graphql(req: &Request, body: Body, Data(app): Data<&AppState
             None => None,
             Some(token) => {
                 let checked = match app.db.admit().await {
-                    Ok(()) => authenticate(&app.db, token).await,
+                    Ok(()) => authenticate(&app.db, &app.tokens, token).await,
                     Err(away) => Err(away.into()),
                 };
                 match checked {

@@ -90,7 +90,7 @@ pub(super) async fn report(
             "send Authorization: Bearer TOKEN to export".to_owned(),
         )),
         Some(token) => match app.db.admit().await {
-            Ok(()) => authenticate(&app.db, token).await,
+            Ok(()) => authenticate(&app.db, &app.tokens, token).await,
             Err(away) => Err(away.into()),
         },
     };

@@ -33,6 +33,7 @@ use crate::error::Error;
 use crate::graphql::error::to_graphql;
 use crate::graphql::fair::FairShare;
 use crate::graphql::{RegistrySchema, build_schema};
+use crate::service::auth::TokenCache;
 use crate::store::Db;
 
 /// What every request shares.
@@ -45,6 +46,8 @@ pub struct AppState {
     fair: Arc<FairShare>,
     /// This server's figures for `GET /metrics`.
     pub metrics: Arc<metrics::Metrics>,
+    /// The tokens this server checked within `--auth-cache-ms`.
+    pub tokens: Arc<TokenCache>,
 }
 
 impl AppState {
@@ -56,7 +59,11 @@ impl AppState {
             settings.max_expensive_requests,
             settings.max_expensive_per_user,
         );
+        let tokens = Arc::new(TokenCache::new(Duration::from_millis(
+            settings.auth_cache_ms,
+        )));
         AppState {
+            tokens,
             fair: Arc::new(fair),
             db,
             settings: Arc::new(settings),

@@ -8,6 +8,14 @@
 //! Hashing is bounded in [`super::passwords`]. Every failed login answers the same words after the
 //! same work (one hash): a wrong username, a wrong password, a locked or a disabled account
 //! cannot be told apart, so a login reveals neither which accounts exist nor a password.
+//!
+//! A token checked a moment ago is answered from [`cache::TokenCache`] (`--auth-cache-ms`);
+//! every function here that ends tokens or disables a user forgets that user's entries before
+//! it returns, however it ends once its change may have reached the database.
+
+mod cache;
+
+pub use cache::TokenCache;
 
 use base64::Engine as _;
 use chrono::{Duration, Utc};
@@ -113,12 +121,40 @@ pub fn actor_of(user: &user::Model, token_id: Option<Uuid>) -> Result<Actor> {
     })
 }
 
-/// The actor a bearer token stands for, or `UNAUTHENTICATED`.
-pub async fn authenticate(db: &Db, bearer: &str) -> Result<Actor> {
-    let (user, token_id) = token::active_user(&db.read, &hash_token(bearer.trim()), Utc::now())
+/// The actor a bearer token stands for, or `UNAUTHENTICATED`: from `tokens` when this server
+/// checked the token a moment ago, else from the database (then kept in `tokens`).
+pub async fn authenticate(db: &Db, tokens: &TokenCache, bearer: &str) -> Result<Actor> {
+    let now = Utc::now();
+    let hash = hash_token(bearer.trim());
+    if let Some(actor) = tokens.get(&hash, now) {
+        return Ok(actor);
+    }
+    let epoch = tokens.epoch();
+    // Asked as of the end of an entry's lifetime, a token found cannot expire while its entry
+    // is trusted: one statement, as without the cache, and no read of the exact expiry. A
+    // token that expires sooner (or any, with the cache off, or an unknown one) is asked as of
+    // now, and not kept.
+    if let Some(horizon) = tokens.horizon(now)
+        && let Some((user, token_id)) = token::active_user(&db.read, &hash, horizon).await?
+    {
+        let actor = actor_acting(db, &user, token_id).await?;
+        let checked = cache::Checked {
+            actor: actor.clone(),
+            teacher_id: user.teacher_id,
+            unexpired_until: horizon,
+        };
+        tokens.keep(hash, epoch, checked);
+        return Ok(actor);
+    }
+    let (user, token_id) = token::active_user(&db.read, &hash, now)
         .await?
         .ok_or_else(|| Error::Unauthenticated("the token is unknown, expired or revoked".into()))?;
-    let mut actor = actor_of(&user, Some(token_id))?;
+    actor_acting(db, &user, token_id).await
+}
+
+/// The actor of a user's token as it acts today.
+async fn actor_acting(db: &Db, user: &user::Model, token_id: Uuid) -> Result<Actor> {
+    let mut actor = actor_of(user, Some(token_id))?;
     // A studio host acts through its teacher; once that teacher has left the county's schools
     // it hosts nothing (rule 6), for reads as for changes, whatever the studio's records say.
     if actor.role == Role::StudioHost
@@ -277,7 +313,7 @@ pub async fn login(
 }
 
 /// Revokes the token the actor came with.
-pub async fn logout(db: &Db, actor: &Actor) -> Result<()> {
+pub async fn logout(db: &Db, tokens: &TokenCache, actor: &Actor) -> Result<()> {
     let token_id = actor
         .token_id
         .ok_or_else(|| Error::Conflict("no token to log out of".to_owned()))?;
@@ -286,12 +322,19 @@ pub async fn logout(db: &Db, actor: &Actor) -> Result<()> {
         found(store::by_id::<token::Entity>(&tx, token_id).await?, "token")?.into_active_model();
     active.revoked_at = Set(Some(Utc::now()));
     active.update(&tx).await?;
+    let _forget = tokens.forget_user_on_exit(actor.user_id);
     commit_recorded(tx, actor, "logout", token_id, json!({})).await?;
     Ok(())
 }
 
 /// Changes one's own password; other login sessions end.
-pub async fn change_password(db: &Db, actor: &Actor, current: &str, new: String) -> Result<()> {
+pub async fn change_password(
+    db: &Db,
+    tokens: &TokenCache,
+    actor: &Actor,
+    current: &str,
+    new: String,
+) -> Result<()> {
     check_password("newPassword", &new)?;
     let me = found(
         store::by_id::<user::Entity>(&db.read, actor.user_id).await?,
@@ -324,6 +367,7 @@ pub async fn change_password(db: &Db, actor: &Actor, current: &str, new: String)
         Utc::now(),
     )
     .await?;
+    let _forget = tokens.forget_user_on_exit(actor.user_id);
     commit_recorded(
         tx,
         actor,
@@ -338,6 +382,7 @@ pub async fn change_password(db: &Db, actor: &Actor, current: &str, new: String)
 /// An admin sets another user's password; that user's login sessions end.
 pub async fn set_password(
     db: &Db,
+    tokens: &TokenCache,
     actor: &Actor,
     user_id: Uuid,
     password: String,
@@ -353,6 +398,7 @@ pub async fn set_password(
     active.locked_until = Set(None);
     let user = active.update(&tx).await?;
     let ended = token::revoke_all(&tx, user_id, Some("login"), None, Utc::now()).await?;
+    let _forget = tokens.forget_user_on_exit(user_id);
     commit_recorded(
         tx,
         actor,
@@ -369,6 +415,7 @@ pub async fn set_password(
 /// meanwhile (the user logs in again, or an admin sets a password).
 pub async fn set_disabled(
     db: &Db,
+    tokens: &TokenCache,
     actor: &Actor,
     user_id: Uuid,
     disabled: bool,
@@ -396,6 +443,7 @@ pub async fn set_disabled(
     } else {
         0
     };
+    let _forget = tokens.forget_user_on_exit(user_id);
     let op = if disabled {
         "disableUser"
     } else {
@@ -427,7 +475,12 @@ pub fn may_read_tokens(actor: &Actor, user_id: Uuid) -> Result<()> {
 }
 
 /// Revokes a token: an admin any, a user their own.
-pub async fn revoke_token(db: &Db, actor: &Actor, token_id: Uuid) -> Result<token::Model> {
+pub async fn revoke_token(
+    db: &Db,
+    tokens: &TokenCache,
+    actor: &Actor,
+    token_id: Uuid,
+) -> Result<token::Model> {
     let tx = db.begin().await?;
     let before = found(store::by_id::<token::Entity>(&tx, token_id).await?, "token")?;
     if before.user_id != actor.user_id {
@@ -439,6 +492,7 @@ pub async fn revoke_token(db: &Db, actor: &Actor, token_id: Uuid) -> Result<toke
     let mut active = before.into_active_model();
     active.revoked_at = Set(Some(Utc::now()));
     let after = active.update(&tx).await?;
+    let _forget = tokens.forget_user_on_exit(after.user_id);
     commit_recorded(
         tx,
         actor,

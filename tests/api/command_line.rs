@@ -55,7 +55,8 @@ async fn user_add_prints_a_working_token_last() {
         teacher_registry::store::Db::open(&teacher_registry::store::DbConfig::new(&db_arg))
             .await
             .unwrap();
-    let actor = teacher_registry::service::auth::authenticate(&database, &token)
+    let tokens = teacher_registry::service::auth::TokenCache::off();
+    let actor = teacher_registry::service::auth::authenticate(&database, &tokens, &token)
         .await
         .unwrap();
     assert_eq!(

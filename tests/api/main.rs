@@ -26,6 +26,7 @@ mod importing_sheets;
 mod metrics;
 mod operating_the_server;
 mod paging_and_filters;
+mod province_scale;
 mod racing_clients;
 mod registering_teachers;
 mod role_matrix;

@@ -15,10 +15,13 @@ use crate::graphql::enums::{
 use crate::graphql::error::{Api, to_graphql};
 use crate::graphql::loaders;
 use crate::graphql::loaders::{
-    ActivitiesOf, AssessmentsOf, MembersOn, MenteeCountOn, PairId, PairsOfStudio, QuotaOn, StudioId,
+    ActivitiesOf, AssessmentsOf, MembersOn, MenteeCountOn, PairId, PairsOfStudio, QuotaOn,
+    StudioId, TeacherId,
 };
 use crate::graphql::scalars::Date;
-use crate::graphql::types::{School, Teacher, load_school, load_teacher, stored};
+use crate::graphql::types::{
+    School, Teacher, load_school, load_teacher, prefetch, selects, stored,
+};
 use crate::store::{mentoring_activity, mentoring_pair, studio, studio_assessment, studio_member};
 
 pub(crate) async fn load_studio(ctx: &Context<'_>, id: Uuid) -> Result<Studio> {
@@ -117,12 +120,23 @@ impl Studio {
         let rows = loaders(ctx)?
             .load_one(MembersOn(self.0.id, d))
             .await
-            .api()?;
-        Ok(rows
-            .unwrap_or_default()
-            .into_iter()
-            .map(StudioMember)
-            .collect())
+            .api()?
+            .unwrap_or_default();
+        // The members' own fields in one batch each (see `types::prefetch`).
+        let (teacher, mentees) = {
+            let look = [ctx.look_ahead()];
+            (selects(&look, "teacher"), selects(&look, "menteeCount"))
+        };
+        let today = rules::today();
+        tokio::try_join!(
+            prefetch(ctx, teacher, rows.iter().map(|m| TeacherId(m.teacher_id))),
+            prefetch(
+                ctx,
+                mentees,
+                rows.iter().map(|m| MenteeCountOn(m.id, today))
+            ),
+        )?;
+        Ok(rows.into_iter().map(StudioMember).collect())
     }
     /// Every mentoring pair of the studio, oldest first.
     async fn pairs(&self, ctx: &Context<'_>) -> Result<Vec<MentoringPair>> {
