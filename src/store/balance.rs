@@ -34,15 +34,15 @@ fn count_where(cond: SimpleExpr) -> SimpleExpr {
     .cast_as(Alias::new("BIGINT"))
 }
 
-/// Teachers who are key teachers on D at county level or above (rule 3, whole family): the
-/// spans holding D, at most one per teacher, so the join below adds no duplicates.
-fn key_teachers_on(d: NaiveDate) -> SelectStatement {
-    Query::select()
-        .column(key_span::Column::TeacherId)
-        .from(key_span::Entity)
-        .and_where(key_span::holding(key_span::Entity, Expr::val(d)))
-        .and_where(key_span::Column::Level.gte(Level::County.rank()))
-        .to_owned()
+/// The join of a teacher's key-teacher span on D at county level or above (rule 3, whole
+/// family): at most one of a teacher's spans holds D, so the join adds no duplicates, and it
+/// is found through the spans' key (teacher, first day) rather than by scanning them all.
+fn key_span_on(d: NaiveDate) -> SimpleExpr {
+    let k = |c: key_span::Column| -> SimpleExpr { Expr::col((key_span::Entity, c)) };
+    k(key_span::Column::TeacherId)
+        .eq(Expr::col((teacher::Entity, teacher::Column::Id)))
+        .and(key_span::holding(key_span::Entity, Expr::val(d)))
+        .and(k(key_span::Column::Level).gte(Level::County.rank()))
 }
 
 /// The join of a unit's teachers: same school and stage, employed on D.
@@ -69,7 +69,6 @@ fn teaches_in_unit_on(d: NaiveDate) -> SimpleExpr {
 fn units_query(school_year: i32, d: NaiveDate) -> SelectStatement {
     let e = |c: enrollment::Column| -> SimpleExpr { Expr::col((enrollment::Entity, c)) };
     let t = |c: teacher::Column| -> SimpleExpr { Expr::col((teacher::Entity, c)) };
-    let k = Alias::new("k");
     let stage_floor = |stage: Stage| {
         e(enrollment::Column::Stage)
             .eq(stage.code())
@@ -83,7 +82,7 @@ fn units_query(school_year: i32, d: NaiveDate) -> SelectStatement {
             Alias::new("students"),
         )
         .expr_as(
-            count_where(Expr::col((k.clone(), Alias::new("teacher_id"))).is_not_null()),
+            count_where(Expr::col((key_span::Entity, key_span::Column::TeacherId)).is_not_null()),
             Alias::new("key_teachers"),
         )
         .expr_as(
@@ -96,12 +95,7 @@ fn units_query(school_year: i32, d: NaiveDate) -> SelectStatement {
         )
         .from(enrollment::Entity)
         .join(JoinType::LeftJoin, teacher::Entity, teaches_in_unit_on(d))
-        .join_subquery(
-            JoinType::LeftJoin,
-            key_teachers_on(d),
-            k.clone(),
-            Expr::col((k, Alias::new("teacher_id"))).equals((teacher::Entity, teacher::Column::Id)),
-        )
+        .join(JoinType::LeftJoin, key_span::Entity, key_span_on(d))
         .and_where(enrollment::Column::SchoolYear.eq(school_year))
         .and_where(enrollment::Column::Students.gt(0))
         .group_by_col((enrollment::Entity, enrollment::Column::SchoolId))

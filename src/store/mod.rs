@@ -250,7 +250,10 @@ impl Db {
     /// handle: run after a bulk load has committed. SQLite reads every index through (about
     /// 2 s for a registry of a million teachers): its `analysis_limit` would make that
     /// milliseconds, but it reads only an index's first rows, so a column of two values (the
-    /// stage) looks as selective as a name. PostgreSQL samples (30,000 rows a table).
+    /// stage) looks as selective as a name. PostgreSQL samples (30,000 rows a table), and is
+    /// also asked to `VACUUM` them: a freshly loaded table's pages are not yet marked all
+    /// visible, so every count and covering read must visit the rows behind an index until
+    /// autovacuum (which a bureau may have turned off) comes by.
     pub async fn analyze(&self, tables: &[&str]) -> Result<(), DbErr> {
         use sea_orm::ConnectionTrait;
         // The names are the code's own, but quoted all the same.
@@ -261,7 +264,7 @@ impl Db {
         match self.backend() {
             DbBackend::Postgres => {
                 self.write
-                    .execute_unprepared(&format!("ANALYZE {}", quoted.join(", ")))
+                    .execute_unprepared(&format!("VACUUM (ANALYZE) {}", quoted.join(", ")))
                     .await?;
             }
             _ => {
