@@ -87,7 +87,7 @@ pub async fn refresh(tx: &impl ConnectionTrait, teacher_ids: &[Uuid]) -> Result<
     ids.sort_unstable();
     ids.dedup();
     for chunk in ids.chunks(CHUNK) {
-        refresh_chunk(tx, chunk).await?;
+        refresh_chunk(tx, chunk, Lock::Teachers).await?;
     }
     Ok(())
 }
@@ -103,7 +103,17 @@ type HeldRow = (
     i16,
 );
 
-async fn refresh_chunk(tx: &impl ConnectionTrait, ids: &[Uuid]) -> Result<(), DbErr> {
+/// Whether [`refresh_chunk`] locks the teachers' rows first.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lock {
+    Teachers,
+    /// For [`rebuild`], whose transaction wrote the rows itself (demo) or holds the build's
+    /// claim that every other writer of this version waits behind (see [`build_if_unbuilt`]):
+    /// locking a million rows would only rewrite every page of `teachers` on PostgreSQL.
+    None,
+}
+
+async fn refresh_chunk(tx: &impl ConnectionTrait, ids: &[Uuid], lock: Lock) -> Result<(), DbErr> {
     // The teachers' rows are locked first (PostgreSQL; SQLite has one writer at a time): two
     // transactions changing one teacher's designations at once would otherwise each compute
     // the spans without the other's, and both write them. The second now waits, and then reads
@@ -119,7 +129,7 @@ async fn refresh_chunk(tx: &impl ConnectionTrait, ids: &[Uuid]) -> Result<(), Db
         ])
         .filter(teacher::Column::Id.is_in(ids.iter().copied()))
         .order_by_asc(teacher::Column::Id);
-    if tx.get_database_backend() == sea_orm::DbBackend::Postgres {
+    if lock == Lock::Teachers && tx.get_database_backend() == sea_orm::DbBackend::Postgres {
         // NO KEY UPDATE, as an UPDATE of the row takes: it does not wait on the KEY SHARE lock
         // that inserting a designation (its foreign key) takes on the teacher, so two awards
         // to one teacher queue here instead of deadlocking.
@@ -314,7 +324,7 @@ pub async fn rebuild(tx: &impl ConnectionTrait) -> Result<(), DbErr> {
         }
         let ids: Vec<Uuid> = page.into_tuple().all(tx).await?;
         let Some(&last) = ids.last() else { break };
-        refresh_chunk(tx, &ids).await?;
+        refresh_chunk(tx, &ids, Lock::None).await?;
         after = Some(last);
     }
     Ok(())
