@@ -11,6 +11,7 @@ pub mod roles;
 pub mod rules;
 pub mod spans;
 pub mod text;
+pub mod training;
 
 pub use enums::*;
 pub use hours::Hours;
