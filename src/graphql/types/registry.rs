@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::{load_school, load_teacher, prefetch, selects, stored};
 use crate::domain::{self, rules};
+use crate::error::FieldContext;
 use crate::graphql::connection::{connection, node_selections};
 use crate::graphql::enums::{Area, DesignationKind, Education, Gender, Level, ReservePool, Stage};
 use crate::graphql::error::Api;
@@ -241,6 +242,41 @@ impl Teacher {
             .api()?;
         let rows = rows.unwrap_or_default();
         Ok(rows.into_iter().map(MentoringPair).collect())
+    }
+    /// Training hours (继续教育学时) on `asOf` (rule 10): the cycle's records ended on or before
+    /// the day, the hours expected and whether the teacher is on track. `asOf` defaults to
+    /// today, or with only `cycle` (e.g. 2021-2025) to the cycle's last day (today while it
+    /// runs); given both, `asOf` must lie in the cycle.
+    async fn training_hours(
+        &self,
+        ctx: &Context<'_>,
+        cycle: Option<String>,
+        as_of: Option<Date>,
+    ) -> Result<crate::graphql::training::TrainingHours> {
+        let (actor, db) = viewer(ctx)?;
+        let cycle = match cycle {
+            Some(c) => Some(domain::training::Cycle::parse(&c).field("cycle").api()?),
+            None => None,
+        };
+        let d = service::training::hours_day(cycle, as_of.map(|d| d.0), rules::today()).api()?;
+        let hours = service::training::hours_on(db, actor, &self.0, d)
+            .await
+            .api()?;
+        Ok(crate::graphql::training::TrainingHours(hours))
+    }
+    /// Every training record (培训记录), oldest first.
+    async fn training_records(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::training::TrainingRecord>> {
+        let (actor, db) = viewer(ctx)?;
+        let rows = service::training::records_of(db, actor, self.0.id)
+            .await
+            .api()?;
+        Ok(rows
+            .into_iter()
+            .map(crate::graphql::training::TrainingRecord)
+            .collect())
     }
     /// Reserve-pool entries, oldest first.
     async fn reserve_entries(&self, ctx: &Context<'_>) -> Result<Vec<ReserveEntry>> {
