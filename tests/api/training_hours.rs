@@ -4,7 +4,12 @@
 //! training recorded for all its participants or none, and compliance counted by school and
 //! township, with exact numbers.
 
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
 use serde_json::{Value, json};
+use teacher_registry::domain::rules::employed_on;
+use teacher_registry::domain::training::{self, Cycle};
 
 use crate::helpers::TestApp;
 
@@ -15,6 +20,7 @@ on_both_databases!(
     compliance_is_counted_by_school_and_township,
     a_training_is_recorded_for_all_its_participants_or_none,
     records_are_corrected_and_deleted_with_an_audit_trail,
+    compliance_agrees_with_the_rules_on_generated_registries,
 );
 
 const RECORD: &str = "mutation($t: UUID!, $i: TrainingInput!) { recordTraining(teacherId: $t, input: $i) { id hours cycle level kind } }";
@@ -444,5 +450,152 @@ async fn records_are_corrected_and_deleted_with_an_audit_trail(app: TestApp) {
             { "operation": "updateTrainingRecord" },
             { "operation": "recordTraining" },
         ])
+    );
+}
+
+/// A generated teacher: staff number, school index, hired, left, records as (ended, tenths).
+type Person = (
+    String,
+    usize,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Vec<(NaiveDate, i64)>,
+);
+
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+    fn date(&mut self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2019, 1, 1).unwrap()
+            + chrono::Duration::days(self.next(3000) as i64)
+    }
+}
+
+/// A generated county: random hire and leave dates and random records through the API, then
+/// `trainingCompliance` and the `trainingBehindOn` filter on several days compared with a model
+/// written here from `domain::rules` and `domain::training`.
+async fn compliance_agrees_with_the_rules_on_generated_registries(app: TestApp) {
+    let schools = [
+        app.create_school("东城小学", "琴江镇", "URBAN").await,
+        app.create_school("西城小学", "琴江镇", "URBAN").await,
+        app.create_school("南溪小学", "南溪乡", "RURAL").await,
+    ];
+    let mut rng = Lcg(20261130);
+    let mut people: Vec<Person> = Vec::new();
+    for i in 0..36 {
+        let school = rng.next(3) as usize;
+        let hired = (rng.next(4) > 0).then(|| rng.date());
+        let staff = format!("G{i:03}");
+        let mut extra = json!({});
+        if let Some(h) = hired {
+            extra["hiredOn"] = json!(h.to_string());
+        }
+        let id = app.create_teacher(&schools[school], &staff, extra).await;
+        let mut records = Vec::new();
+        for _ in 0..rng.next(6) {
+            let ended = rng.date();
+            let days = rng.next(20) as i64;
+            let started = ended - chrono::Duration::days(days);
+            let tenths = 1 + rng.next(((days + 1) * 100) as u64) as i64;
+            let input = json!({ "title": "培训", "level": "COUNTY", "kind": "ONLINE", "organiser": "县",
+                                "startedOn": started.to_string(), "endedOn": ended.to_string(),
+                                "hours": tenths as f64 / 10.0 });
+            let resp = app
+                .gql(Some(&app.admin), RECORD, json!({ "t": id, "i": input }))
+                .await;
+            let employed = employed_on(hired, None, ended);
+            if employed {
+                assert!(resp.get("errors").is_none(), "{resp}");
+                records.push((ended, tenths));
+            } else {
+                assert_eq!(
+                    resp["errors"][0]["extensions"]["code"], "CONFLICT",
+                    "{resp}"
+                );
+            }
+        }
+        let left = (rng.next(4) == 0)
+            .then(|| rng.date())
+            .filter(|l| hired.is_none_or(|h| *l > h) && records.iter().all(|(e, _)| e < l));
+        if let Some(l) = left {
+            app.depart(&id, &l.to_string()).await;
+        }
+        people.push((staff, school, hired, left, records));
+    }
+    let townships = ["琴江镇", "琴江镇", "南溪乡"];
+    let (mut seen_on_track, mut seen_behind) = (0, 0);
+    for d in [
+        "2021-06-30",
+        "2023-12-31",
+        "2024-01-01",
+        "2025-12-31",
+        "2026-01-01",
+        "2026-11-30",
+    ] {
+        let day = NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+        // The model: per township, employed and on track; and who is behind.
+        let mut model: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+        let mut behind: Vec<String> = Vec::new();
+        for (staff, school, hired, left, records) in &people {
+            if !employed_on(*hired, *left, day) {
+                continue;
+            }
+            let cycle = Cycle::of(day);
+            let tenths: i64 = records
+                .iter()
+                .filter(|(e, _)| Cycle::of(*e) == cycle && *e <= day)
+                .map(|(_, t)| t)
+                .sum();
+            let expected = training::expected_tenths(training::owed_years(*hired, *left, day));
+            let ok = training::on_track(true, tenths, expected);
+            let entry = model.entry(townships[*school]).or_default();
+            entry.0 += 1;
+            entry.1 += i64::from(ok);
+            if !ok {
+                behind.push(staff.clone());
+            }
+        }
+        let got = compliance(&app, &format!("(asOf: \"{d}\", groupBy: [TOWNSHIP])")).await;
+        let got: BTreeMap<&str, (i64, i64)> = got
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["township"].as_str().unwrap(),
+                    (
+                        r["employed"].as_i64().unwrap(),
+                        r["onTrack"].as_i64().unwrap(),
+                    ),
+                )
+            })
+            .collect();
+        assert_eq!(got, model, "on {d}");
+        seen_on_track += model.values().map(|m| m.1).sum::<i64>();
+        seen_behind += behind.len();
+        let listed = app
+            .ok(
+                &format!("{{ teachers(first: 100, filter: {{ trainingBehindOn: \"{d}\" }}) {{ nodes {{ staffNo }} }} }}"),
+                json!({}),
+            )
+            .await;
+        let listed: Vec<String> = listed["teachers"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["staffNo"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(listed, behind, "behind on {d}");
+    }
+    // Not vacuous: the draw holds teachers on track and teachers behind.
+    assert!(
+        seen_on_track > 10 && seen_behind > 10,
+        "{seen_on_track} {seen_behind}"
     );
 }
