@@ -291,21 +291,24 @@ pub fn hours_day(
     Ok(d)
 }
 
-/// A teacher's hours on D; reads that teacher's records only.
-pub async fn hours_on(
-    db: &Db,
-    actor: &Actor,
+/// A teacher's hours on D from that teacher's records (any cycle; those of D's cycle ended on
+/// or before D count), as `Teacher.trainingHours` shows them.
+pub fn hours_on(
     teacher: &teacher::Model,
+    records: Vec<training_record::Model>,
     d: NaiveDate,
-) -> Result<HoursOn> {
-    require(actor, Permission::ReadRegistry)?;
-    let records = training_record::of_teacher_up_to(&db.read, teacher.id, d).await?;
+) -> HoursOn {
+    let cycle = Cycle::of(d);
+    let records: Vec<_> = records
+        .into_iter()
+        .filter(|r| Cycle::of(r.ended_on) == cycle && r.ended_on <= d)
+        .collect();
     let tenths = records.iter().map(|r| i64::from(r.tenths)).sum();
     let owed = training::owed_years(teacher.hired_on, teacher.left_on, d);
     let expected = training::expected_tenths(owed);
     let employed = rules::employed_on(teacher.hired_on, teacher.left_on, d);
-    Ok(HoursOn {
-        cycle: Cycle::of(d),
+    HoursOn {
+        cycle,
         as_of: d,
         records,
         tenths,
@@ -313,17 +316,7 @@ pub async fn hours_on(
         expected_tenths: expected,
         employed,
         on_track: training::on_track(employed, tenths, expected),
-    })
-}
-
-/// Every training record of a teacher, oldest first.
-pub async fn records_of(
-    db: &Db,
-    actor: &Actor,
-    teacher_id: Uuid,
-) -> Result<Vec<training_record::Model>> {
-    require(actor, Permission::ReadRegistry)?;
-    Ok(training_record::of_teacher(&db.read, teacher_id).await?)
+    }
 }
 
 /// What `trainingCompliance` asks.

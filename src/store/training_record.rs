@@ -38,26 +38,10 @@ pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Model>,
     Entity::find_by_id(id).one(db).await
 }
 
-/// One teacher's records of D's cycle that ended on or before D (rule 10), oldest first.
-pub async fn of_teacher_up_to(
-    db: &impl ConnectionTrait,
-    teacher_id: Uuid,
-    d: NaiveDate,
-) -> Result<Vec<Model>, DbErr> {
-    let first = Cycle::of(d).first_day().unwrap_or(d);
+/// The records of several teachers, oldest end first (a page's nested `trainingHours`).
+pub async fn by_teachers(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Model>, DbErr> {
     Entity::find()
-        .filter(Column::TeacherId.eq(teacher_id))
-        .filter(Column::EndedOn.between(first, d))
-        .order_by_asc(Column::EndedOn)
-        .order_by_asc(Column::Id)
-        .all(db)
-        .await
-}
-
-/// Every record of one teacher, oldest first.
-pub async fn of_teacher(db: &impl ConnectionTrait, teacher_id: Uuid) -> Result<Vec<Model>, DbErr> {
-    Entity::find()
-        .filter(Column::TeacherId.eq(teacher_id))
+        .filter(Column::TeacherId.is_in(ids.iter().copied()))
         .order_by_asc(Column::EndedOn)
         .order_by_asc(Column::Id)
         .all(db)

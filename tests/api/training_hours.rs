@@ -21,6 +21,7 @@ on_both_databases!(
     a_training_is_recorded_for_all_its_participants_or_none,
     records_are_corrected_and_deleted_with_an_audit_trail,
     compliance_agrees_with_the_rules_on_generated_registries,
+    a_page_of_teachers_reads_its_hours_in_one_batch,
 );
 
 const RECORD: &str = "mutation($t: UUID!, $i: TrainingInput!) { recordTraining(teacherId: $t, input: $i) { id hours cycle level kind } }";
@@ -597,5 +598,33 @@ async fn compliance_agrees_with_the_rules_on_generated_registries(app: TestApp) 
     assert!(
         seen_on_track > 10 && seen_behind > 10,
         "{seen_on_track} {seen_behind}"
+    );
+}
+
+/// `trainingHours` and `trainingRecords` on a page of teachers load every teacher's records in
+/// one batch: twelve teachers cost the statements of three.
+async fn a_page_of_teachers_reads_its_hours_in_one_batch(app: TestApp) {
+    let school = app.create_school("琴江小学", "琴江镇", "URBAN").await;
+    let page = "{ teachers(first: 100) { nodes { staffNo trainingHours(asOf: \"2025-12-31\") { hours onTrack } trainingRecords { hours } } } }";
+    let mut costs = Vec::new();
+    for (from, to) in [(0, 3), (3, 12)] {
+        for i in from..to {
+            let t = app
+                .create_teacher(&school, &format!("T{i:02}"), json!({}))
+                .await;
+            record(&app, &t, "2024-05-06", "2024-05-06", 10.0).await;
+            record(&app, &t, "2026-05-06", "2026-05-06", 10.0).await;
+        }
+        app.reset_statements();
+        let r = app.ok(page, json!({})).await;
+        costs.push(app.statements());
+        let nodes = r["teachers"]["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), to);
+        assert!(nodes.iter().all(|n| n["trainingHours"]["hours"] == 10.0
+            && n["trainingRecords"].as_array().unwrap().len() == 2));
+    }
+    assert_eq!(
+        costs[0], costs[1],
+        "statements for 3 and for 12 teachers: {costs:?}"
     );
 }

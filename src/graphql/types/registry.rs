@@ -13,7 +13,7 @@ use crate::graphql::enums::{Area, DesignationKind, Education, Gender, Level, Res
 use crate::graphql::error::Api;
 use crate::graphql::loaders::{
     DesignationsOf, EnrollmentsOf, MembershipsOf, PairsAsMentee, PairsAsMentor, ReserveEntriesOf,
-    SchoolId,
+    SchoolId, TrainingRecordsOf,
 };
 use crate::graphql::scalars::Date;
 use crate::graphql::studios::{MentoringPair, StudioMember};
@@ -101,7 +101,15 @@ impl Teacher {
     /// batches (and the token, when not cached), whatever the load.
     pub(crate) async fn prefetch_page(ctx: &Context<'_>, teachers: &[Teacher]) -> Result<()> {
         // Decided before the first await: a look-ahead borrows the query and stays behind.
-        let [school, designations, memberships, mentor, mentee, reserve] = {
+        let [
+            school,
+            designations,
+            memberships,
+            mentor,
+            mentee,
+            reserve,
+            training,
+        ] = {
             let nodes = node_selections(ctx);
             let asks = |field: &str| selects(&nodes, field);
             [
@@ -111,6 +119,7 @@ impl Teacher {
                 asks("mentorPairs"),
                 asks("menteePairs"),
                 asks("reserveEntries"),
+                asks("trainingHours") || asks("trainingRecords"),
             ]
         };
         let ids = || teachers.iter().map(|t| t.0.id);
@@ -125,6 +134,7 @@ impl Teacher {
             prefetch(ctx, mentor, ids().map(PairsAsMentor)),
             prefetch(ctx, mentee, ids().map(PairsAsMentee)),
             prefetch(ctx, reserve, ids().map(ReserveEntriesOf)),
+            prefetch(ctx, training, ids().map(TrainingRecordsOf)),
         )?;
         Ok(())
     }
@@ -253,15 +263,16 @@ impl Teacher {
         cycle: Option<String>,
         as_of: Option<Date>,
     ) -> Result<crate::graphql::training::TrainingHours> {
-        let (actor, db) = viewer(ctx)?;
         let cycle = match cycle {
             Some(c) => Some(domain::training::Cycle::parse(&c).field("cycle").api()?),
             None => None,
         };
         let d = service::training::hours_day(cycle, as_of.map(|d| d.0), rules::today()).api()?;
-        let hours = service::training::hours_on(db, actor, &self.0, d)
+        let rows = loaders(ctx)?
+            .load_one(TrainingRecordsOf(self.0.id))
             .await
             .api()?;
+        let hours = service::training::hours_on(&self.0, rows.unwrap_or_default(), d);
         Ok(crate::graphql::training::TrainingHours(hours))
     }
     /// Every training record (培训记录), oldest first.
@@ -269,11 +280,12 @@ impl Teacher {
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::graphql::training::TrainingRecord>> {
-        let (actor, db) = viewer(ctx)?;
-        let rows = service::training::records_of(db, actor, self.0.id)
+        let rows = loaders(ctx)?
+            .load_one(TrainingRecordsOf(self.0.id))
             .await
             .api()?;
         Ok(rows
+            .unwrap_or_default()
             .into_iter()
             .map(crate::graphql::training::TrainingRecord)
             .collect())
