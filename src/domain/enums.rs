@@ -88,6 +88,15 @@ coded_enum!(
 );
 
 coded_enum!(
+    /// What kind of training a record is (rule 9).
+    TrainingKind { Course = "COURSE", StudyVisit = "STUDY_VISIT", SchoolBased = "SCHOOL_BASED", Online = "ONLINE" }
+);
+coded_enum!(
+    /// A dimension `trainingCompliance` can group by.
+    ComplianceDimension { School = "SCHOOL", Township = "TOWNSHIP", Stage = "STAGE", Subject = "SUBJECT" }
+);
+
+coded_enum!(
     /// A studio member's role.
     MemberRole { Host = "HOST", Member = "MEMBER" }
 );
@@ -145,6 +154,7 @@ macro_rules! labelled {
 
 labelled!(Level { School = "校级", County = "县级", Municipal = "市级", Provincial = "省级", National = "国家级" });
 labelled!(DesignationKind { KeyTeacher = "骨干教师", SubjectLeader = "学科带头人", MasterTeacher = "名师" });
+labelled!(TrainingKind { Course = "集中培训", StudyVisit = "外出学习", SchoolBased = "校本研修", Online = "网络研修" });
 labelled!(Stage { Primary = "小学", Junior = "初中" });
 labelled!(Area { Urban = "城区", Rural = "农村" });
 labelled!(Gender { Female = "女", Male = "男" });

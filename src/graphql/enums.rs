@@ -124,6 +124,34 @@ pub enum CountDimension {
     Gender,
 }
 
+/// What kind of training a record is (培训类型).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::TrainingKind")]
+pub enum TrainingKind {
+    /// A course away from school (集中培训).
+    Course,
+    /// A study visit (外出学习).
+    StudyVisit,
+    /// School-based study (校本研修).
+    SchoolBased,
+    /// Online study (网络研修).
+    Online,
+}
+
+/// A dimension training compliance can be grouped by.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::ComplianceDimension")]
+pub enum ComplianceDimension {
+    /// The teacher's school.
+    School,
+    /// The school's township.
+    Township,
+    /// The teacher's stage.
+    Stage,
+    /// The teacher's subject.
+    Subject,
+}
+
 /// A studio member's role.
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "domain::MemberRole")]

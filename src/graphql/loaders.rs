@@ -14,7 +14,7 @@ use crate::service::reads;
 use crate::store::mentoring_pair::PairsBy;
 use crate::store::{
     Db, designation, enrollment, mentoring_activity, mentoring_pair, reserve_entry, school, studio,
-    studio_assessment, studio_member, teacher, token,
+    studio_assessment, studio_member, teacher, token, training_record,
 };
 
 /// One loader struct, one key type per kind of row; per request, with its actor.
@@ -55,6 +55,8 @@ pub struct TeacherId(pub Uuid);
 pub struct DesignationsOf(pub Uuid);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ReserveEntriesOf(pub Uuid);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TrainingRecordsOf(pub Uuid);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EnrollmentsOf(pub Uuid);
 
@@ -129,6 +131,15 @@ impl async_graphql::dataloader::Loader<DesignationsOf> for Loaders {
     async fn load(&self, ids: &[DesignationsOf]) -> LoadResult<DesignationsOf, Self::Value> {
         let rows = reads::designations_of(&self.db, self.actor()?, &keys(ids, |k| k.0)).await?;
         Ok(grouped(ids, rows, |r| DesignationsOf(r.teacher_id)))
+    }
+}
+
+impl async_graphql::dataloader::Loader<TrainingRecordsOf> for Loaders {
+    type Value = Vec<training_record::Model>;
+    type Error = Failed;
+    async fn load(&self, ids: &[TrainingRecordsOf]) -> LoadResult<TrainingRecordsOf, Self::Value> {
+        let rows = reads::training_records_of(&self.db, self.actor()?, &keys(ids, |k| k.0)).await?;
+        Ok(grouped(ids, rows, |r| TrainingRecordsOf(r.teacher_id)))
     }
 }
 

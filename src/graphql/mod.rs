@@ -15,6 +15,7 @@ pub mod query;
 pub mod scalars;
 pub mod studios;
 pub mod targets;
+pub mod training;
 pub mod types;
 
 use std::sync::Arc;
@@ -39,6 +40,7 @@ pub struct Query(
     studios::StudioQuery,
     targets::TargetQuery,
     accounts::AccountQuery,
+    training::TrainingQuery,
 );
 
 /// The root of every change.
@@ -49,6 +51,7 @@ pub struct Mutation(
     targets::TargetMutation,
     accounts::AccountMutation,
     imports::ImportMutation,
+    training::TrainingMutation,
 );
 
 /// The schema, without data: the HTTP layer adds a [`RequestState`] and loaders to each

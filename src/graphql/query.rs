@@ -48,6 +48,9 @@ pub struct TeacherFilter {
     pub reserve_pool: Option<ReservePool>,
     /// Teachers employed on this day.
     pub employed_on: Option<Date>,
+    /// Teachers behind on training hours on this day (rule 10): employed, with fewer hours of
+    /// the day's cycle up to the day than the 72 a year they owe.
+    pub training_behind_on: Option<Date>,
 }
 
 /// A filter's text, cleaned as stored text is (so it matches it) and bounded like it; the
@@ -75,6 +78,7 @@ impl TryFrom<TeacherFilter> for StoreFilter {
             in_force_on: f.in_force_on.map(|d| d.0),
             reserve_pool: f.reserve_pool.map(|p| (p.into(), rules::today())),
             employed_on: f.employed_on.map(|d| d.0),
+            training_behind_on: f.training_behind_on.map(|d| d.0),
         })
     }
 }

@@ -17,6 +17,7 @@ pub mod schools;
 pub mod studios;
 pub mod targets;
 pub mod teachers;
+pub mod training;
 
 use sea_orm::DatabaseTransaction;
 use uuid::Uuid;

@@ -17,7 +17,7 @@ use crate::store::mentoring_pair::PairsBy;
 use crate::store::series::Point;
 use crate::store::{
     Db, designation, enrollment, mentoring_activity, mentoring_pair, reserve_entry, school, studio,
-    studio_assessment, studio_member, teacher, token,
+    studio_assessment, studio_member, teacher, token, training_record,
 };
 
 fn registry(actor: &Actor) -> Result<()> {
@@ -41,6 +41,15 @@ pub async fn designations_of(
 ) -> Result<Vec<designation::Model>> {
     registry(actor)?;
     Ok(designation::by_teachers(&db.read, teacher_ids).await?)
+}
+
+pub async fn training_records_of(
+    db: &Db,
+    actor: &Actor,
+    teacher_ids: &[Uuid],
+) -> Result<Vec<training_record::Model>> {
+    registry(actor)?;
+    Ok(training_record::by_teachers(&db.read, teacher_ids).await?)
 }
 
 pub async fn reserve_entries_of(

@@ -248,7 +248,7 @@ fn from_designations(question: &CountQuery) -> SelectStatement {
 }
 
 /// The filters on the teacher's own record and school, the same in both forms.
-fn filter_record(select: &mut SelectStatement, f: &CountFilter) {
+pub(crate) fn filter_record(select: &mut SelectStatement, f: &CountFilter) {
     if let Some(township) = &f.township {
         select.and_where(school::Column::Township.eq(township.as_str()));
     }

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod balance;
+pub mod compliance;
 pub mod counts;
 pub mod designation;
 pub mod enrollment;
@@ -25,6 +26,7 @@ pub mod subject;
 pub mod target;
 pub mod teacher;
 pub mod token;
+pub mod training_record;
 pub mod user;
 
 use std::sync::Arc;

@@ -71,6 +71,7 @@ pub struct TeacherFilter {
     /// The pool, and the day on which its entry must not have been left (today).
     pub reserve_pool: Option<(ReservePool, NaiveDate)>,
     pub employed_on: Option<NaiveDate>,
+    pub training_behind_on: Option<NaiveDate>,
 }
 
 impl TeacherFilter {
@@ -147,6 +148,9 @@ impl TeacherFilter {
         }
         if let Some(d) = self.employed_on {
             cond = cond.add(employed_on(d));
+        }
+        if let Some(d) = self.training_behind_on {
+            cond = cond.add(super::training_record::behind_on(Entity, d));
         }
         cond
     }

@@ -36,3 +36,4 @@ mod several_servers;
 mod surviving_a_probe;
 mod surviving_crashes;
 mod tracking_targets;
+mod training_hours;

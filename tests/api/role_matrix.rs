@@ -122,6 +122,7 @@ const TABLE: &[Row] = &[
     row("{ teachers(first: 5) { totalCount nodes { idNumber } } }", [A, A, A, A, A, U]),
     row("{ keyTeacherCounts(groupBy: [SCHOOL]) { count } }", [A, A, A, A, A, U]),
     row("{ reservePoolCounts { pool count } }", [A, A, A, A, A, U]),
+    row("{ trainingCompliance(groupBy: [TOWNSHIP]) { employed onTrack } }", [A, A, A, A, A, U]),
     row("{ subjects }", [A, A, A, A, A, U]),
     row("query($s: UUID!) { studio(id: $s) { id } }", [A, A, A, A, H, U]),
     row("{ studios(first: 100) { nodes { id } } }", [A, A, A, A, H, U]),
@@ -147,6 +148,11 @@ const TABLE: &[Row] = &[
     row("mutation($d: UUID!) { revokeDesignation(id: $d, revokedOn: \"2025-01-01\", reason: \"违规\") { id } }", [A, A, F, F, F, U]),
     row("mutation($t: UUID!) { enterReservePool(input: { teacherId: $t, pool: KEY_TEACHER, enteredOn: \"2024-01-01\" }) { id } }", [A, A, F, F, F, U]),
     row("mutation($r: UUID!) { leaveReservePool(id: $r, leftOn: \"2025-01-01\") { id } }", [A, A, F, F, F, U]),
+    // Training records: ADMIN and HR.
+    row("mutation($t: UUID!) { recordTraining(teacherId: $t, input: { title: \"培训\", level: COUNTY, kind: COURSE, organiser: \"县教师进修学校\", startedOn: \"2025-03-01\", endedOn: \"2025-03-02\", hours: 12.5 }) { id } }", [A, A, F, F, F, U]),
+    row("mutation($tStaff: String!) { recordGroupTraining(input: { title: \"国培\", level: NATIONAL, kind: ONLINE, organiser: \"教育部\", startedOn: \"2025-04-01\", endedOn: \"2025-04-10\", hours: 50 }, staffNos: [$tStaff]) { id } }", [A, A, F, F, F, U]),
+    row("mutation($tr: UUID!) { updateTrainingRecord(id: $tr, input: { hours: 2 }) { id } }", [A, A, F, F, F, U]),
+    row("mutation($tr: UUID!) { deleteTrainingRecord(id: $tr) { id } }", [A, A, F, F, F, U]),
     // Studios: ADMIN and HR; members, pairs and activities also the host of S in force.
     row("mutation($school: UUID!, $newHost: UUID!, $studioName: String!) { createStudio(input: { name: $studioName, subject: \"语文\", level: COUNTY, schoolId: $school, hostTeacherId: $newHost, establishedOn: \"2024-03-01\" }) { id } }", [A, A, F, F, F, U]),
     row("mutation($planned: UUID!) { establishStudio(id: $planned, establishedOn: \"2024-06-01\") { id } }", [A, A, F, F, F, U]),
@@ -262,6 +268,13 @@ async fn setup(
         )
         .await["enterReservePool"]["id"]
         .clone();
+    let tr = app
+        .ok(
+            "mutation($t: UUID!) { recordTraining(teacherId: $t, input: { title: \"校本研修\", level: SCHOOL, kind: SCHOOL_BASED, organiser: \"本校\", startedOn: \"2025-02-01\", endedOn: \"2025-02-01\", hours: 3 }) { id } }",
+            json!({ "t": t }),
+        )
+        .await["recordTraining"]["id"]
+        .clone();
     let mut studios = Vec::new();
     for (what, established) in [
         ("PLANNED", None),
@@ -328,7 +341,8 @@ async fn setup(
         .expect("the login's token")["id"]
         .clone();
     json!({
-        "school": school, "s": studio, "n": 100 + n, "t": t, "leaver": leaver, "d": d, "r": r,
+        "school": school, "s": studio, "n": 100 + n, "t": t, "leaver": leaver, "d": d, "r": r, "tr": tr,
+        "tStaff": format!("RM{n}-T"),
         "schoolName": format!("矩阵学校{n}"), "staff": format!("RM{n}-NEW"),
         "newHost": teacher("NEW-HOST").await, "studioName": format!("矩阵{n}新工作室"),
         "planned": studios[0], "closing": studios[1], "assessed": studios[2], "handed": studios[3],

@@ -7,12 +7,13 @@ use uuid::Uuid;
 
 use super::{load_school, load_teacher, prefetch, selects, stored};
 use crate::domain::{self, rules};
+use crate::error::FieldContext;
 use crate::graphql::connection::{connection, node_selections};
 use crate::graphql::enums::{Area, DesignationKind, Education, Gender, Level, ReservePool, Stage};
 use crate::graphql::error::Api;
 use crate::graphql::loaders::{
     DesignationsOf, EnrollmentsOf, MembershipsOf, PairsAsMentee, PairsAsMentor, ReserveEntriesOf,
-    SchoolId,
+    SchoolId, TrainingRecordsOf,
 };
 use crate::graphql::scalars::Date;
 use crate::graphql::studios::{MentoringPair, StudioMember};
@@ -100,7 +101,15 @@ impl Teacher {
     /// batches (and the token, when not cached), whatever the load.
     pub(crate) async fn prefetch_page(ctx: &Context<'_>, teachers: &[Teacher]) -> Result<()> {
         // Decided before the first await: a look-ahead borrows the query and stays behind.
-        let [school, designations, memberships, mentor, mentee, reserve] = {
+        let [
+            school,
+            designations,
+            memberships,
+            mentor,
+            mentee,
+            reserve,
+            training,
+        ] = {
             let nodes = node_selections(ctx);
             let asks = |field: &str| selects(&nodes, field);
             [
@@ -110,6 +119,7 @@ impl Teacher {
                 asks("mentorPairs"),
                 asks("menteePairs"),
                 asks("reserveEntries"),
+                asks("trainingHours") || asks("trainingRecords"),
             ]
         };
         let ids = || teachers.iter().map(|t| t.0.id);
@@ -124,6 +134,7 @@ impl Teacher {
             prefetch(ctx, mentor, ids().map(PairsAsMentor)),
             prefetch(ctx, mentee, ids().map(PairsAsMentee)),
             prefetch(ctx, reserve, ids().map(ReserveEntriesOf)),
+            prefetch(ctx, training, ids().map(TrainingRecordsOf)),
         )?;
         Ok(())
     }
@@ -241,6 +252,43 @@ impl Teacher {
             .api()?;
         let rows = rows.unwrap_or_default();
         Ok(rows.into_iter().map(MentoringPair).collect())
+    }
+    /// Training hours (继续教育学时) on `asOf` (rule 10): the cycle's records ended on or before
+    /// the day, the hours expected and whether the teacher is on track. `asOf` defaults to
+    /// today, or with only `cycle` (e.g. 2021-2025) to the cycle's last day (today while it
+    /// runs); given both, `asOf` must lie in the cycle.
+    async fn training_hours(
+        &self,
+        ctx: &Context<'_>,
+        cycle: Option<String>,
+        as_of: Option<Date>,
+    ) -> Result<crate::graphql::training::TrainingHours> {
+        let cycle = match cycle {
+            Some(c) => Some(domain::training::Cycle::parse(&c).field("cycle").api()?),
+            None => None,
+        };
+        let d = service::training::hours_day(cycle, as_of.map(|d| d.0), rules::today()).api()?;
+        let rows = loaders(ctx)?
+            .load_one(TrainingRecordsOf(self.0.id))
+            .await
+            .api()?;
+        let hours = service::training::hours_on(&self.0, rows.unwrap_or_default(), d);
+        Ok(crate::graphql::training::TrainingHours(hours))
+    }
+    /// Every training record (培训记录), oldest first.
+    async fn training_records(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::graphql::training::TrainingRecord>> {
+        let rows = loaders(ctx)?
+            .load_one(TrainingRecordsOf(self.0.id))
+            .await
+            .api()?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(crate::graphql::training::TrainingRecord)
+            .collect())
     }
     /// Reserve-pool entries, oldest first.
     async fn reserve_entries(&self, ctx: &Context<'_>) -> Result<Vec<ReserveEntry>> {
