@@ -12,6 +12,7 @@ mod m20261129_000002_studios;
 mod m20261129_000003_targets;
 mod m20261129_000004_accounts;
 mod m20261130_000005_key_teacher_spans;
+mod m20261130_000007_studio_outputs;
 mod util;
 
 /// Runs the registry's migrations in order.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_targets::Migration),
             Box::new(m20261129_000004_accounts::Migration),
             Box::new(m20261130_000005_key_teacher_spans::Migration),
+            Box::new(m20261130_000007_studio_outputs::Migration),
         ]
     }
 }

@@ -52,6 +52,12 @@ pub fn reserve(child_complexity: usize) -> usize {
     SCAN.saturating_add(child_complexity)
 }
 
+/// `Studio.outputs` and `Studio.outputCounts`: one statement over one studio's outputs (and
+/// one for the authors), a tenth of a scan; a page of studios asking for them multiplies it.
+pub fn outputs(child_complexity: usize) -> usize {
+    (SCAN / 10).saturating_add(child_complexity)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

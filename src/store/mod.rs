@@ -21,6 +21,7 @@ pub mod series;
 pub mod studio;
 pub mod studio_assessment;
 pub mod studio_member;
+pub mod studio_output;
 pub mod subject;
 pub mod target;
 pub mod teacher;

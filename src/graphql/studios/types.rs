@@ -10,7 +10,7 @@ use crate::domain::{self, rules};
 use crate::error::{Error, FieldContext};
 use crate::graphql::connection::connection;
 use crate::graphql::enums::{
-    ActivityKind, AssessmentResult, Level, MemberRole, PairStatus, StudioStatus,
+    ActivityKind, AssessmentResult, Level, MemberRole, OutputKind, PairStatus, StudioStatus,
 };
 use crate::graphql::error::{Api, to_graphql};
 use crate::graphql::loaders;
@@ -22,6 +22,8 @@ use crate::graphql::scalars::Date;
 use crate::graphql::types::{
     School, Teacher, load_school, load_teacher, prefetch, selects, stored,
 };
+use crate::graphql::{cost, viewer};
+use crate::service::studios as service;
 use crate::store::{mentoring_activity, mentoring_pair, studio, studio_assessment, studio_member};
 
 pub(crate) async fn load_studio(ctx: &Context<'_>, id: Uuid) -> Result<Studio> {
@@ -173,6 +175,44 @@ impl Studio {
             mentees: int(standing.mentees),
             goal: int(standing.goal),
         })
+    }
+    /// Outputs (工作室成果) dated from `from` to `to`, both included, in date order.
+    #[graphql(complexity = "cost::outputs(child_complexity)")]
+    async fn outputs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "First day of the range.")] from: Date,
+        #[graphql(desc = "Last day of the range, included.")] to: Date,
+    ) -> Result<Vec<StudioOutput>> {
+        let (actor, db) = viewer(ctx)?;
+        service::range(from.0, to.0).api()?;
+        let rows = service::outputs(db, actor, self.0.id, from.0, to.0)
+            .await
+            .api()?;
+        Ok(rows.into_iter().map(StudioOutput).collect())
+    }
+    /// Outputs dated from `from` to `to` (both included) counted by kind and level (rule 11):
+    /// one group per kind and level with at least one output.
+    #[graphql(complexity = "cost::outputs(child_complexity)")]
+    async fn output_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "First day of the range.")] from: Date,
+        #[graphql(desc = "Last day of the range, included.")] to: Date,
+    ) -> Result<Vec<OutputCount>> {
+        let (actor, db) = viewer(ctx)?;
+        service::range(from.0, to.0).api()?;
+        let rows = service::output_counts(db, actor, self.0.id, from.0, to.0)
+            .await
+            .api()?;
+        Ok(rows
+            .into_iter()
+            .map(|(kind, level, n)| OutputCount {
+                kind: kind.into(),
+                level: level.into(),
+                count: i32::try_from(n).unwrap_or(i32::MAX),
+            })
+            .collect())
     }
     /// Periodic assessments (考核), oldest first.
     async fn assessments(&self, ctx: &Context<'_>) -> Result<Vec<StudioAssessment>> {
@@ -356,3 +396,57 @@ impl StudioAssessment {
 }
 
 connection!(StudioConnection, StudioEdge, Studio, "studios");
+
+/// A studio output (工作室成果, rule 11): a paper, open lesson, research project, award,
+/// outreach or resource the studio produced.
+#[derive(Clone)]
+pub struct StudioOutput(pub service::Output);
+
+/// A studio output (工作室成果, rule 11): a paper, open lesson, research project, award,
+/// outreach or resource the studio produced.
+#[Object]
+impl StudioOutput {
+    /// Identifier.
+    async fn id(&self) -> Uuid {
+        self.0.output.id
+    }
+    /// The studio it belongs to.
+    async fn studio(&self, ctx: &Context<'_>) -> Result<Studio> {
+        load_studio(ctx, self.0.output.studio_id).await
+    }
+    /// What it is.
+    async fn kind(&self) -> Result<OutputKind> {
+        Ok(stored(domain::OutputKind::from_code(&self.0.output.kind))?.into())
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.output.title
+    }
+    /// Day published, given or awarded.
+    async fn date(&self) -> Date {
+        Date(self.0.output.date)
+    }
+    /// Level (级别).
+    async fn level(&self) -> Result<Level> {
+        Ok(stored(domain::Level::from_rank(self.0.output.level))?.into())
+    }
+    /// The authors (作者), members in force of the studio on the date.
+    async fn authors(&self, ctx: &Context<'_>) -> Result<Vec<Teacher>> {
+        let mut out = Vec::with_capacity(self.0.author_ids.len());
+        for id in &self.0.author_ids {
+            out.push(load_teacher(ctx, *id).await?);
+        }
+        Ok(out)
+    }
+}
+
+/// How many outputs of one kind and level a studio produced over a range (rule 11).
+#[derive(SimpleObject)]
+pub struct OutputCount {
+    /// The kind.
+    pub kind: OutputKind,
+    /// The level.
+    pub level: Level,
+    /// Outputs dated within the range, both ends included.
+    pub count: i32,
+}

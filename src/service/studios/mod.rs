@@ -8,12 +8,14 @@
 //! - `host.rs`: who may run a studio (the host scope checks) and `changeStudioHost`
 //! - `members.rs`: members joining and leaving
 //! - `pairs.rs`: mentoring pairs and their activities
+//! - `outputs.rs`: studio outputs (rule 11)
 //!
 //! The use cases of the submodules are re-exported here, so callers keep one path:
 //! `service::studios::add_member`, `service::studios::NewPair`.
 
 mod host;
 mod members;
+mod outputs;
 mod pairs;
 
 use chrono::{NaiveDate, Utc};
@@ -33,6 +35,9 @@ use crate::store::{self, Db, school, studio, studio_assessment, studio_member, t
 
 pub use host::change_host;
 pub use members::{add_member, remove_member};
+pub use outputs::{
+    NewOutput, Output, correct_output, delete_output, log_output, output_counts, outputs, range,
+};
 pub use pairs::{NewActivity, NewPair, create_pair, end_pair, log_activity};
 
 /// A studio to create.
