@@ -58,6 +58,16 @@ pub fn outputs(child_complexity: usize) -> usize {
     (SCAN / 10).saturating_add(child_complexity)
 }
 
+/// `Studio.conversion`: one aggregate over one studio's pairs and its mentees' designations.
+pub fn conversion(child_complexity: usize) -> usize {
+    (SCAN / 5).saturating_add(child_complexity)
+}
+
+/// `conversion`: two aggregates over the county's pairs, reserve entries and designations.
+pub fn county_conversion(child_complexity: usize) -> usize {
+    (SCAN * 2).saturating_add(child_complexity)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod balance;
+pub mod conversion;
 pub mod counts;
 pub mod designation;
 pub mod enrollment;

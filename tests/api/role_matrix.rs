@@ -123,6 +123,7 @@ const TABLE: &[Row] = &[
     row("{ keyTeacherCounts(groupBy: [SCHOOL]) { count } }", [A, A, A, A, A, U]),
     row("{ reservePoolCounts { pool count } }", [A, A, A, A, A, U]),
     row("{ subjects }", [A, A, A, A, A, U]),
+    row("{ conversion(asOf: \"2024-12-31\") { mentees { mentees } reservePool { mentees } } }", [A, A, A, A, A, U]),
     row("query($s: UUID!) { studio(id: $s) { id } }", [A, A, A, A, H, U]),
     row("{ studios(first: 100) { nodes { id } } }", [A, A, A, A, H, U]),
     row("{ targets { code } }", [A, A, A, A, A, U]),

@@ -1,6 +1,7 @@
 //! Studio growth (issue 14, rules 11 and 12): a studio's host logs what the studio produced,
 //! with authors from its members in force, and the outputs are counted by kind and level over
-//! a range that includes both ends.
+//! a range that includes both ends; conversion asks of the teachers the studios mentor (and of
+//! the key-teacher reserve pool) how many became county key teachers after they started.
 
 use serde_json::{Value, json};
 
@@ -10,6 +11,8 @@ on_both_databases!(
     outputs_on_both_ends_of_the_range_are_counted_by_kind_and_level,
     an_author_who_is_not_a_member_in_force_is_refused_and_nothing_is_written,
     an_output_is_corrected_and_deleted_with_an_audit_trail,
+    conversion_counts_designations_awarded_on_or_after_the_pairs_start,
+    the_reserve_pool_converts_through_designations_after_the_first_entry,
 );
 
 const LOG: &str = "mutation($i: StudioOutputInput!) { logStudioOutput(input: $i) { id kind level date title authors { id } } }";
@@ -239,4 +242,222 @@ async fn an_output_is_corrected_and_deleted_with_an_audit_trail(app: TestApp) {
         )
         .await;
     assert_eq!(err["code"], "NOT_FOUND", "{err}");
+}
+
+/// Two studios A and B (established 2024-03-01) and the mentees of rule 12's boundaries; returns
+/// (A, B, the mentees by name).
+async fn two_studios_and_their_mentees(
+    app: &TestApp,
+) -> (
+    String,
+    String,
+    std::collections::HashMap<&'static str, String>,
+) {
+    let school = app.create_school("转化学校", "琴江镇", "URBAN").await;
+    let ha = app.create_teacher(&school, "CV-HOST-A", json!({})).await;
+    let hb = app.create_teacher(&school, "CV-HOST-B", json!({})).await;
+    let a = app
+        .create_studio("转化甲工作室", &school, &ha, Some("2024-03-01"), None)
+        .await;
+    let b = app
+        .create_studio("转化乙工作室", &school, &hb, Some("2024-03-01"), None)
+        .await;
+    let mut m = std::collections::HashMap::new();
+    for name in ["m1", "m2", "m3", "m4", "m5", "m6", "m7"] {
+        let id = app
+            .create_teacher(&school, &format!("CV-{name}"), json!({}))
+            .await;
+        m.insert(name, id);
+    }
+    let admin = app.admin.clone();
+    // m1: awarded the day before the pair started: not converted.
+    app.pair(&admin, &a, &ha, &m["m1"], "2024-05-01").await;
+    app.award(&m["m1"], "KEY_TEACHER", "COUNTY", "2024-04-30", json!({}))
+        .await;
+    // m2: awarded on the pair's first day: converted.
+    app.pair(&admin, &a, &ha, &m["m2"], "2024-05-01").await;
+    app.award(&m["m2"], "KEY_TEACHER", "COUNTY", "2024-05-01", json!({}))
+        .await;
+    // m3: withdrawn on 2024-06-01, awarded after: counted up to 2024-05-31 only.
+    let p3 = app.pair(&admin, &a, &ha, &m["m3"], "2024-05-01").await;
+    app.ok(
+        "mutation($id: UUID!) { endMentoringPair(id: $id, endedOn: \"2024-06-01\", status: WITHDRAWN) { id } }",
+        json!({ "id": p3 }),
+    )
+    .await;
+    app.award(&m["m3"], "KEY_TEACHER", "COUNTY", "2024-07-01", json!({}))
+        .await;
+    // m4: mentored in A from 2024-05-01 and in B from 2024-06-01, a municipal subject leader
+    // from 2024-05-15: converted in A, not in B, and one converted person in the county.
+    app.pair(&admin, &a, &ha, &m["m4"], "2024-05-01").await;
+    app.pair(&admin, &b, &hb, &m["m4"], "2024-06-01").await;
+    app.award(
+        &m["m4"],
+        "SUBJECT_LEADER",
+        "MUNICIPAL",
+        "2024-05-15",
+        json!({}),
+    )
+    .await;
+    // m5: a school-level designation only: not converted.
+    app.pair(&admin, &b, &hb, &m["m5"], "2024-06-01").await;
+    app.award(&m["m5"], "KEY_TEACHER", "SCHOOL", "2024-07-01", json!({}))
+        .await;
+    // m6: converted, then left the county's schools: no longer a key teacher.
+    app.pair(&admin, &b, &hb, &m["m6"], "2024-06-01").await;
+    app.award(&m["m6"], "KEY_TEACHER", "COUNTY", "2024-07-01", json!({}))
+        .await;
+    app.depart(&m["m6"], "2024-10-01").await;
+    // m7: in B from 2024-05-01, in A from 2024-08-01, awarded 2024-06-01: converted in B and
+    // in the county (earliest pair in any studio), not in A.
+    app.pair(&admin, &b, &hb, &m["m7"], "2024-05-01").await;
+    app.pair(&admin, &a, &ha, &m["m7"], "2024-08-01").await;
+    app.award(&m["m7"], "KEY_TEACHER", "COUNTY", "2024-06-01", json!({}))
+        .await;
+    (a, b, m)
+}
+
+const STUDIO_CONVERSION: &str = "query($s: UUID!, $d: Date!) { studio(id: $s) { conversion(asOf: $d) { asOf mentees converted rate } } }";
+
+async fn studio_conversion(app: &TestApp, studio: &str, d: &str) -> Value {
+    app.ok(STUDIO_CONVERSION, json!({ "s": studio, "d": d }))
+        .await["studio"]["conversion"]
+        .clone()
+}
+
+async fn conversion_counts_designations_awarded_on_or_after_the_pairs_start(app: TestApp) {
+    let (a, b, m) = two_studios_and_their_mentees(&app).await;
+    // A on 2024-12-31: m1, m2, m4, m7 (m3 withdrawn by then); m2 and m4 converted.
+    assert_eq!(
+        studio_conversion(&app, &a, "2024-12-31").await,
+        json!({ "asOf": "2024-12-31", "mentees": 4, "converted": 2, "rate": 0.5 })
+    );
+    // B: m4, m5, m6, m7; only m7 converted: m4's award came before B's pair (2024-06-01),
+    // m5's is school level, m6 departed.
+    assert_eq!(
+        studio_conversion(&app, &b, "2024-12-31").await,
+        json!({ "asOf": "2024-12-31", "mentees": 4, "converted": 1, "rate": 0.25 })
+    );
+    // The withdrawn pair counts on the day before its end and not on it.
+    assert_eq!(
+        studio_conversion(&app, &a, "2024-05-31").await["mentees"],
+        json!(4)
+    );
+    assert_eq!(
+        studio_conversion(&app, &a, "2024-06-01").await["mentees"],
+        json!(3)
+    );
+    // Before any pair: nobody, rate 0.
+    assert_eq!(
+        studio_conversion(&app, &a, "2024-04-30").await,
+        json!({ "asOf": "2024-04-30", "mentees": 0, "converted": 0, "rate": 0.0 })
+    );
+    // The county: m1, m2, m4, m5, m6, m7 once each; m2, m4, m7 converted.
+    let county = app
+        .ok(
+            "{ conversion(asOf: \"2024-12-31\") { mentees { mentees converted rate
+                 convertedPeople { teacher { id } since designation { kind level awardedOn } } }
+               reservePool { mentees converted } } }",
+            json!({}),
+        )
+        .await;
+    let c = &county["conversion"]["mentees"];
+    assert_eq!(
+        (c["mentees"].clone(), c["converted"].clone()),
+        (json!(6), json!(3))
+    );
+    assert_eq!(c["rate"], json!(0.5));
+    assert_eq!(
+        c["convertedPeople"],
+        json!([
+            { "teacher": { "id": m["m7"] }, "since": "2024-05-01",
+              "designation": { "kind": "KEY_TEACHER", "level": "COUNTY", "awardedOn": "2024-06-01" } },
+            { "teacher": { "id": m["m2"] }, "since": "2024-05-01",
+              "designation": { "kind": "KEY_TEACHER", "level": "COUNTY", "awardedOn": "2024-05-01" } },
+            { "teacher": { "id": m["m4"] }, "since": "2024-05-01",
+              "designation": { "kind": "SUBJECT_LEADER", "level": "MUNICIPAL", "awardedOn": "2024-05-15" } },
+        ])
+        .as_array()
+        .map(|rows| {
+            // Same `since`: ordered by teacher id.
+            let mut rows = rows.clone();
+            rows.sort_by_key(|r| r["teacher"]["id"].as_str().unwrap().to_owned());
+            Value::Array(rows)
+        })
+        .unwrap()
+    );
+    assert_eq!(
+        county["conversion"]["reservePool"],
+        json!({ "mentees": 0, "converted": 0 })
+    );
+    // The list is bounded: at most 200 asked.
+    let err = app
+        .err(
+            "{ conversion { mentees { convertedPeople(first: 201) { since } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(err["code"], "BAD_USER_INPUT", "{err}");
+    // A studio's list: A's converted are m2 and m4, with A's pair start.
+    let a_people = app
+        .ok(
+            "query($s: UUID!) { studio(id: $s) { conversion(asOf: \"2024-12-31\") { convertedPeople(first: 1) { teacher { id } } } } }",
+            json!({ "s": a }),
+        )
+        .await;
+    assert_eq!(
+        a_people["studio"]["conversion"]["convertedPeople"],
+        json!([{ "teacher": { "id": m["m2"] } }])
+    );
+}
+
+async fn the_reserve_pool_converts_through_designations_after_the_first_entry(app: TestApp) {
+    let school = app.create_school("后备学校", "琴江镇", "URBAN").await;
+    let enter = async |t: &str, pool: &str, on: &str| {
+        app.ok(
+            "mutation($t: UUID!, $p: ReservePool!, $on: Date!) { enterReservePool(input: { teacherId: $t, pool: $p, enteredOn: $on }) { id } }",
+            json!({ "t": t, "p": pool, "on": on }),
+        )
+        .await;
+    };
+    let r1 = app.create_teacher(&school, "RP-1", json!({})).await;
+    let r2 = app.create_teacher(&school, "RP-2", json!({})).await;
+    let r3 = app.create_teacher(&school, "RP-3", json!({})).await;
+    let r4 = app.create_teacher(&school, "RP-4", json!({})).await;
+    // r1: awarded on the day of entry: converted.
+    enter(&r1, "KEY_TEACHER", "2024-03-01").await;
+    app.award(&r1, "KEY_TEACHER", "COUNTY", "2024-03-01", json!({}))
+        .await;
+    // r2: awarded the day before entry: not converted.
+    enter(&r2, "KEY_TEACHER", "2024-03-01").await;
+    app.award(&r2, "KEY_TEACHER", "COUNTY", "2024-02-29", json!({}))
+        .await;
+    // r3: the principal pool is not the key-teacher pool.
+    enter(&r3, "PRINCIPAL", "2024-03-01").await;
+    app.award(&r3, "KEY_TEACHER", "COUNTY", "2024-04-01", json!({}))
+        .await;
+    // r4: entered after the day asked.
+    enter(&r4, "KEY_TEACHER", "2025-01-01").await;
+    let pool = app
+        .ok(
+            "{ conversion(asOf: \"2024-12-31\") { reservePool { mentees converted rate convertedPeople { teacher { id } since } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        pool["conversion"]["reservePool"],
+        json!({ "mentees": 2, "converted": 1, "rate": 0.5,
+                "convertedPeople": [{ "teacher": { "id": r1 }, "since": "2024-03-01" }] })
+    );
+    // On the day r4 enters, the pool holds three.
+    let later = app
+        .ok(
+            "{ conversion(asOf: \"2025-01-01\") { reservePool { mentees converted } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        later["conversion"]["reservePool"],
+        json!({ "mentees": 3, "converted": 1 })
+    );
 }

@@ -20,6 +20,7 @@ pub use inputs::{
 pub use mutation::StudioMutation;
 pub use query::StudioQuery;
 pub use types::{
-    MentoringActivity, MentoringPair, OutputCount, Studio, StudioAssessment, StudioConnection,
-    StudioEdge, StudioMember, StudioOutput, StudioQuota,
+    Conversion, ConvertedPerson, CountyConversion, MentoringActivity, MentoringPair, OutputCount,
+    Studio, StudioAssessment, StudioConnection, StudioEdge, StudioMember, StudioOutput,
+    StudioQuota,
 };

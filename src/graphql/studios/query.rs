@@ -5,9 +5,12 @@ use std::sync::Arc;
 use async_graphql::{Context, Object, Result};
 use uuid::Uuid;
 
-use super::types::{Studio, StudioConnection};
+use super::types::{Conversion, CountyConversion, Studio, StudioConnection};
+use crate::domain::rules;
 use crate::graphql::connection::{Counter, Paged, page_cost, page_request};
+use crate::graphql::cost;
 use crate::graphql::error::Api;
+use crate::graphql::scalars::Date;
 use crate::graphql::viewer;
 use crate::service::studios as service;
 
@@ -41,5 +44,23 @@ impl StudioQuery {
             Box::pin(async move { service::studio_count(&db, &actor).await })
         });
         Ok(StudioConnection(Paged::new(page, Studio, counter)))
+    }
+
+    /// Whether mentoring grows key teachers (rule 12) on `asOf` (default today): the county's
+    /// mentees, each person once across studios, and the key-teacher reserve pool. A studio host
+    /// sees the mentees of the studios it hosts.
+    #[graphql(complexity = "cost::county_conversion(child_complexity)")]
+    async fn conversion(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day asked (default today).")] as_of: Option<Date>,
+    ) -> Result<CountyConversion> {
+        let (actor, db) = viewer(ctx)?;
+        let d = as_of.map_or_else(rules::today, |d| d.0);
+        let (mentees, pool) = service::county_conversion(db, actor, d).await.api()?;
+        Ok(CountyConversion {
+            mentees: Conversion(mentees),
+            reserve_pool: Conversion(pool),
+        })
     }
 }

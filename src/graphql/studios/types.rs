@@ -20,7 +20,7 @@ use crate::graphql::loaders::{
 };
 use crate::graphql::scalars::Date;
 use crate::graphql::types::{
-    School, Teacher, load_school, load_teacher, prefetch, selects, stored,
+    Designation, School, Teacher, load_school, load_teacher, prefetch, selects, stored,
 };
 use crate::graphql::{cost, viewer};
 use crate::service::studios as service;
@@ -213,6 +213,21 @@ impl Studio {
                 count: i32::try_from(n).unwrap_or(i32::MAX),
             })
             .collect())
+    }
+    /// Conversion of the studio's mentees on `asOf` (default today), rule 12.
+    #[graphql(complexity = "cost::conversion(child_complexity)")]
+    async fn conversion(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day asked (default today).")] as_of: Option<Date>,
+    ) -> Result<Conversion> {
+        let (actor, db) = viewer(ctx)?;
+        let d = as_of.map_or_else(rules::today, |d| d.0);
+        Ok(Conversion(
+            service::studio_conversion(db, actor, &self.0, d)
+                .await
+                .api()?,
+        ))
     }
     /// Periodic assessments (考核), oldest first.
     async fn assessments(&self, ctx: &Context<'_>) -> Result<Vec<StudioAssessment>> {
@@ -449,4 +464,81 @@ pub struct OutputCount {
     pub level: Level,
     /// Outputs dated within the range, both ends included.
     pub count: i32,
+}
+
+/// Conversion on a day (rule 12): of a cohort — a studio's mentees, the county's, or the
+/// key-teacher reserve pool's teachers — how many are key teachers (COUNTY or above) through a
+/// designation awarded on or after they joined the cohort.
+pub struct Conversion(pub service::Conversion);
+
+/// Conversion on a day (rule 12): of a cohort — a studio's mentees, the county's, or the
+/// key-teacher reserve pool's teachers — how many are key teachers (COUNTY or above) through a
+/// designation awarded on or after they joined the cohort.
+#[Object]
+impl Conversion {
+    /// The day counted.
+    async fn as_of(&self) -> Date {
+        Date(self.0.as_of)
+    }
+    /// Teachers in the cohort on the day: the distinct mentees of pairs started by then, less
+    /// pairs withdrawn by then (for the reserve pool, the teachers with a KEY_TEACHER entry
+    /// entered by then). Each person once.
+    async fn mentees(&self) -> i32 {
+        i32::try_from(self.0.figures.cohort).unwrap_or(i32::MAX)
+    }
+    /// Of them, key teachers on the day (rule 3 at COUNTY, whole family) through a designation
+    /// awarded on or after the start of their earliest counted pair (for the reserve pool, their
+    /// first entry).
+    async fn converted(&self) -> i32 {
+        i32::try_from(self.0.figures.converted).unwrap_or(i32::MAX)
+    }
+    /// Converted ÷ mentees; 0 with no mentees.
+    async fn rate(&self) -> f64 {
+        self.0.rate()
+    }
+    /// The converted people, earliest in the cohort first, at most `first` (1–200).
+    #[graphql(complexity = "cost::outputs(child_complexity)")]
+    async fn converted_people(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50, desc = "How many to list, 1–200.")] first: i32,
+    ) -> Result<Vec<ConvertedPerson>> {
+        let (actor, db) = viewer(ctx)?;
+        let rows = service::converted_people(db, actor, &self.0, first)
+            .await
+            .api()?;
+        Ok(rows.into_iter().map(ConvertedPerson).collect())
+    }
+}
+
+/// A converted teacher (rule 12) and the designation that converted them.
+pub struct ConvertedPerson(pub crate::store::conversion::Converted);
+
+/// A converted teacher (rule 12) and the designation that converted them.
+#[Object]
+impl ConvertedPerson {
+    /// The teacher.
+    async fn teacher(&self, ctx: &Context<'_>) -> Result<Teacher> {
+        load_teacher(ctx, self.0.teacher_id).await
+    }
+    /// Day they joined the cohort: the start of their earliest counted pair (for the reserve
+    /// pool, their first KEY_TEACHER entry).
+    async fn since(&self) -> Date {
+        Date(self.0.since)
+    }
+    /// The designation that converted them: of those in force on the day at COUNTY or above
+    /// awarded on or after `since`, the first awarded (ties: the higher level, then kind).
+    async fn designation(&self) -> Designation {
+        Designation(self.0.designation.clone())
+    }
+}
+
+/// The county's conversion on a day (rule 12).
+#[derive(SimpleObject)]
+pub struct CountyConversion {
+    /// Every studio's mentees, each person once across studios (since their earliest counted
+    /// pair in any studio); a studio host sees the studios it hosts.
+    pub mentees: Conversion,
+    /// The key-teacher reserve pool (骨干教师后备库).
+    pub reserve_pool: Conversion,
 }

@@ -9,10 +9,12 @@
 //! - `members.rs`: members joining and leaving
 //! - `pairs.rs`: mentoring pairs and their activities
 //! - `outputs.rs`: studio outputs (rule 11)
+//! - `growth.rs`: conversion of mentees and the reserve pool (rule 12)
 //!
 //! The use cases of the submodules are re-exported here, so callers keep one path:
 //! `service::studios::add_member`, `service::studios::NewPair`.
 
+mod growth;
 mod host;
 mod members;
 mod outputs;
@@ -33,6 +35,9 @@ use crate::error::{Error, FieldContext, Result};
 use crate::store::page::{Page, PageRequest};
 use crate::store::{self, Db, school, studio, studio_assessment, studio_member, teacher};
 
+pub use growth::{
+    Conversion, MAX_CONVERTED_LISTED, converted_people, county_conversion, studio_conversion,
+};
 pub use host::change_host;
 pub use members::{add_member, remove_member};
 pub use outputs::{
