@@ -68,6 +68,12 @@ pub fn county_conversion(child_complexity: usize) -> usize {
     (SCAN * 2).saturating_add(child_complexity)
 }
 
+/// `studioReport`: four statements over one studio's rows (quota, activities, outputs,
+/// conversion), a scan's worth in all.
+pub fn report(child_complexity: usize) -> usize {
+    SCAN.saturating_add(child_complexity)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

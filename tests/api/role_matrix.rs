@@ -126,6 +126,7 @@ const TABLE: &[Row] = &[
     row("{ conversion(asOf: \"2024-12-31\") { mentees { mentees } reservePool { mentees } } }", [A, A, A, A, A, U]),
     row("query($s: UUID!) { studio(id: $s) { id } }", [A, A, A, A, H, U]),
     row("{ studios(first: 100) { nodes { id } } }", [A, A, A, A, H, U]),
+    row("query($s: UUID!) { studioReport(id: $s, from: \"2024-01-01\", to: \"2024-12-31\") { studio { id } members conversion { mentees } } }", [A, A, A, A, H, U]),
     row("{ targets { code } }", [A, A, A, A, A, U]),
     row("{ progress { status } }", [A, A, A, A, A, U]),
     row("{ targetProgress(code: \"KEY_TEACHERS_2025\") { status } }", [A, A, A, A, A, U]),

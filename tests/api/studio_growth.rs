@@ -13,6 +13,7 @@ on_both_databases!(
     an_output_is_corrected_and_deleted_with_an_audit_trail,
     conversion_counts_designations_awarded_on_or_after_the_pairs_start,
     the_reserve_pool_converts_through_designations_after_the_first_entry,
+    the_studio_report_gathers_the_assessment_in_a_few_statements,
 );
 
 const LOG: &str = "mutation($i: StudioOutputInput!) { logStudioOutput(input: $i) { id kind level date title authors { id } } }";
@@ -460,4 +461,111 @@ async fn the_reserve_pool_converts_through_designations_after_the_first_entry(ap
         later["conversion"]["reservePool"],
         json!({ "mentees": 3, "converted": 1 })
     );
+}
+
+const REPORT: &str =
+    "query($s: UUID!) { studioReport(id: $s, from: \"2024-04-01\", to: \"2024-06-30\") {
+    studio { id } from to members quota { members mentees goal }
+    activities { kind count hours } outputs { kind level count }
+    conversion { mentees converted rate } } }";
+
+async fn the_studio_report_gathers_the_assessment_in_a_few_statements(app: TestApp) {
+    let (studio, host, member) = studio_with_a_member(&app).await;
+    let school = app.create_school("报告学校", "琴江镇", "URBAN").await;
+    let admin = app.admin.clone();
+    let mut pairs = Vec::new();
+    // The host mentors four (capped at three by rule 7), the member one.
+    for (n, mentor) in [&host, &host, &host, &host, &member]
+        .into_iter()
+        .enumerate()
+    {
+        let mentee = app
+            .create_teacher(&school, &format!("RPT-{n}"), json!({}))
+            .await;
+        pairs.push((
+            app.pair(&admin, &studio, mentor, &mentee, "2024-04-01")
+                .await,
+            mentee,
+        ));
+    }
+    app.award(
+        &pairs[0].1,
+        "KEY_TEACHER",
+        "COUNTY",
+        "2024-05-01",
+        json!({}),
+    )
+    .await;
+    for (date, kind, hours) in [
+        ("2024-04-01", "LECTURE", 1.5),
+        ("2024-06-30", "LECTURE", 2.0),
+        ("2024-05-01", "LESSON_STUDY", 3.0),
+        ("2024-07-01", "LECTURE", 1.0), // after the range
+    ] {
+        app.ok(
+            "mutation($i: LogMentoringActivityInput!) { logMentoringActivity(input: $i) { id } }",
+            json!({ "i": { "pairId": pairs[0].0, "date": date, "kind": kind, "hours": hours } }),
+        )
+        .await;
+    }
+    for date in ["2024-04-01", "2024-06-30", "2024-07-01"] {
+        app.ok(LOG, output(&studio, "PAPER", "COUNTY", date, &[&host]))
+            .await;
+    }
+    app.reset_statements();
+    let report = app.ok(REPORT, json!({ "s": studio })).await;
+    let statements = app.statements();
+    assert_eq!(
+        report["studioReport"],
+        json!({
+            "studio": { "id": studio }, "from": "2024-04-01", "to": "2024-06-30", "members": 2,
+            "quota": { "members": 2, "mentees": 4, "goal": 6 },
+            "activities": [
+                { "kind": "LECTURE", "count": 2, "hours": 3.5 },
+                { "kind": "LESSON_STUDY", "count": 1, "hours": 3.0 },
+            ],
+            "outputs": [{ "kind": "PAPER", "level": "COUNTY", "count": 2 }],
+            "conversion": { "mentees": 5, "converted": 1, "rate": 0.2 },
+        })
+    );
+    // The studio, then one statement each for the quota, the activities, the outputs and the
+    // conversion.
+    assert_eq!(statements, 5, "studioReport cost {statements} statements");
+    // Twice the pairs and activities cost no more statements.
+    for n in 0..5 {
+        let mentee = app
+            .create_teacher(&school, &format!("RPT-MORE-{n}"), json!({}))
+            .await;
+        let pair = app
+            .pair(&admin, &studio, &member, &mentee, "2024-04-02")
+            .await;
+        app.ok(
+            "mutation($i: LogMentoringActivityInput!) { logMentoringActivity(input: $i) { id } }",
+            json!({ "i": { "pairId": pair, "date": "2024-04-02", "kind": "OTHER", "hours": 1 } }),
+        )
+        .await;
+    }
+    app.reset_statements();
+    app.ok(REPORT, json!({ "s": studio })).await;
+    assert_eq!(app.statements(), statements);
+    // A studio host reads its own studio's report; another's reads as null.
+    let own = app
+        .create_user("rpt.host", "STUDIO_HOST", Some(&host))
+        .await;
+    let read = app.ok_as(&own, REPORT, json!({ "s": studio })).await;
+    assert_eq!(read["studioReport"]["members"], json!(2));
+    let other_host = app.create_teacher(&school, "RPT-OTHER", json!({})).await;
+    app.create_studio(
+        "报告他人工作室",
+        &school,
+        &other_host,
+        Some("2024-03-01"),
+        None,
+    )
+    .await;
+    let other = app
+        .create_user("rpt.other", "STUDIO_HOST", Some(&other_host))
+        .await;
+    let hidden = app.ok_as(&other, REPORT, json!({ "s": studio })).await;
+    assert_eq!(hidden["studioReport"], Value::Null);
 }

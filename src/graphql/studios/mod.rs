@@ -20,7 +20,7 @@ pub use inputs::{
 pub use mutation::StudioMutation;
 pub use query::StudioQuery;
 pub use types::{
-    Conversion, ConvertedPerson, CountyConversion, MentoringActivity, MentoringPair, OutputCount,
-    Studio, StudioAssessment, StudioConnection, StudioEdge, StudioMember, StudioOutput,
-    StudioQuota,
+    ActivityTotal, Conversion, ConvertedPerson, CountyConversion, MentoringActivity, MentoringPair,
+    OutputCount, Studio, StudioAssessment, StudioConnection, StudioEdge, StudioMember,
+    StudioOutput, StudioQuota,
 };

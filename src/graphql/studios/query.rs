@@ -5,8 +5,10 @@ use std::sync::Arc;
 use async_graphql::{Context, Object, Result};
 use uuid::Uuid;
 
-use super::types::{Conversion, CountyConversion, Studio, StudioConnection};
+use super::types::{Conversion, CountyConversion, Studio, StudioConnection, StudioReport};
+use crate::domain::progress::PerMember;
 use crate::domain::rules;
+use crate::error::FieldContext;
 use crate::graphql::connection::{Counter, Paged, page_cost, page_request};
 use crate::graphql::cost;
 use crate::graphql::error::Api;
@@ -62,5 +64,25 @@ impl StudioQuery {
             mentees: Conversion(mentees),
             reserve_pool: Conversion(pool),
         })
+    }
+
+    /// A studio's report over `from`..`to` (both included) for its periodic assessment (考核):
+    /// members and quota on `to`, activities and outputs within the range, conversion on `to`.
+    /// Null for a studio the viewer may not read (a studio host reads only its own).
+    #[graphql(complexity = "cost::report(child_complexity)")]
+    async fn studio_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The studio.")] id: Uuid,
+        #[graphql(desc = "First day of the range.")] from: Date,
+        #[graphql(desc = "Last day of the range, included.")] to: Date,
+        #[graphql(default = 3, desc = "The quota per member (rule 7).")] per_member: i32,
+    ) -> Result<Option<StudioReport>> {
+        let (actor, db) = viewer(ctx)?;
+        let q = PerMember::parse(per_member).field("perMember").api()?;
+        let report = service::studio_report(db, actor, id, from.0, to.0, q.0)
+            .await
+            .api()?;
+        Ok(report.map(|r| StudioReport(r, q)))
     }
 }

@@ -542,3 +542,79 @@ pub struct CountyConversion {
     /// The key-teacher reserve pool (骨干教师后备库).
     pub reserve_pool: Conversion,
 }
+
+/// A kind of mentoring activity over a range: how many and how many hours.
+#[derive(SimpleObject)]
+pub struct ActivityTotal {
+    /// The kind.
+    pub kind: ActivityKind,
+    /// Activities dated within the range, both ends included.
+    pub count: i32,
+    /// Their hours, summed.
+    pub hours: f64,
+}
+
+/// What a studio's periodic assessment (考核) looks at over a range, in one answer: members,
+/// the mentoring quota, activities, outputs and conversion.
+pub struct StudioReport(pub service::Report, pub crate::domain::progress::PerMember);
+
+/// What a studio's periodic assessment (考核) looks at over a range, in one answer: members,
+/// the mentoring quota, activities, outputs and conversion.
+#[Object]
+impl StudioReport {
+    /// The studio.
+    async fn studio(&self) -> Studio {
+        Studio(self.0.studio.clone())
+    }
+    /// First day of the range.
+    async fn from(&self) -> Date {
+        Date(self.0.from)
+    }
+    /// Last day of the range, included; the day members, quota and conversion are counted.
+    async fn to(&self) -> Date {
+        Date(self.0.to)
+    }
+    /// Members in force on `to` (rule 6), the host included.
+    async fn members(&self) -> i32 {
+        i32::try_from(self.0.quota.members).unwrap_or(i32::MAX)
+    }
+    /// The mentoring quota on `to` (rule 7).
+    async fn quota(&self) -> StudioQuota {
+        let standing = QuotaStanding::new(self.0.quota.members, self.0.quota.value, self.1);
+        let int = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+        StudioQuota {
+            as_of: Date(self.0.to),
+            members: int(standing.members),
+            mentees: int(standing.mentees),
+            goal: int(standing.goal),
+        }
+    }
+    /// The pairs' activities within the range by kind (kinds with none left out).
+    async fn activities(&self) -> Vec<ActivityTotal> {
+        self.0
+            .activities
+            .iter()
+            .map(|(kind, n, hours)| ActivityTotal {
+                kind: (*kind).into(),
+                count: i32::try_from(*n).unwrap_or(i32::MAX),
+                hours: *hours,
+            })
+            .collect()
+    }
+    /// Outputs within the range by kind and level (rule 11; groups with none left out).
+    async fn outputs(&self) -> Vec<OutputCount> {
+        self.0
+            .outputs
+            .iter()
+            .map(|(kind, level, n)| OutputCount {
+                kind: (*kind).into(),
+                level: (*level).into(),
+                count: i32::try_from(*n).unwrap_or(i32::MAX),
+            })
+            .collect()
+    }
+    /// Conversion of the studio's mentees on `to` (rule 12).
+    async fn conversion(&self) -> Conversion {
+        Conversion(self.0.conversion)
+    }
+}

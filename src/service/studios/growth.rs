@@ -94,3 +94,77 @@ pub async fn converted_people(
     }
     Ok(conversion::converted_people(&db.read, c.cohort, c.as_of, limit).await?)
 }
+
+/// What a studio's periodic assessment looks at (the `studioReport`), read in a fixed number
+/// of statements whatever the studio's size: the studio, the quota, the activities, the outputs
+/// and the conversion, one each.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub studio: studio::Model,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Rule 7 on `to`: members in force and the capped sum of their pairs.
+    pub quota: crate::store::series::Point,
+    /// Activities within the range by kind: (kind, how many, hours).
+    pub activities: Vec<(crate::domain::ActivityKind, i64, f64)>,
+    /// Outputs within the range by kind and level.
+    pub outputs: Vec<(crate::domain::OutputKind, crate::domain::Level, i64)>,
+    /// Conversion of the studio's mentees on `to` (rule 12).
+    pub conversion: Conversion,
+}
+
+/// A studio's report over `from..=to` (both ends), or `None` for a studio the actor may not
+/// read (like a missing one, so a host cannot probe ids).
+pub async fn studio_report(
+    db: &Db,
+    actor: &crate::domain::Actor,
+    id: uuid::Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+    per_member: i64,
+) -> Result<Option<Report>> {
+    super::range(from, to)?;
+    let Some(s) = super::studio(db, actor, id).await? else {
+        return Ok(None);
+    };
+    let cohort = Cohort::Studio(s.id);
+    let (quota, activities, outputs, figures) = tokio::try_join!(
+        async {
+            crate::store::series::mentoring_by_studio(&db.read, &[s.id], to, per_member)
+                .await
+                .map_err(Error::from)
+        },
+        async {
+            crate::store::mentoring_activity::totals_by_kind(&db.read, s.id, from, to)
+                .await
+                .map_err(Error::from)
+        },
+        super::output_counts(db, actor, s.id, from, to),
+        async {
+            conversion::figures(&db.read, cohort, to)
+                .await
+                .map_err(Error::from)
+        },
+    )?;
+    let activities = activities
+        .into_iter()
+        .map(|(kind, n, hours)| {
+            let kind = crate::domain::ActivityKind::from_code(&kind)
+                .map_err(|e| Error::Internal(format!("stored activity kind: {e}")))?;
+            Ok((kind, n, hours))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Some(Report {
+        quota: quota.into_iter().next().map(|(_, p)| p).unwrap_or_default(),
+        activities,
+        outputs,
+        conversion: Conversion {
+            cohort,
+            as_of: to,
+            figures,
+        },
+        studio: s,
+        from,
+        to,
+    }))
+}

@@ -36,7 +36,8 @@ use crate::store::page::{Page, PageRequest};
 use crate::store::{self, Db, school, studio, studio_assessment, studio_member, teacher};
 
 pub use growth::{
-    Conversion, MAX_CONVERTED_LISTED, converted_people, county_conversion, studio_conversion,
+    Conversion, MAX_CONVERTED_LISTED, Report, converted_people, county_conversion,
+    studio_conversion, studio_report,
 };
 pub use host::change_host;
 pub use members::{add_member, remove_member};
