@@ -315,6 +315,7 @@ async fn two_studios_and_their_mentees(
     app.pair(&admin, &a, &ha, &m["m7"], "2024-08-01").await;
     app.award(&m["m7"], "KEY_TEACHER", "COUNTY", "2024-06-01", json!({}))
         .await;
+    m.insert("host_a", ha);
     (a, b, m)
 }
 
@@ -390,6 +391,22 @@ async fn conversion_counts_designations_awarded_on_or_after_the_pairs_start(app:
     assert_eq!(
         county["conversion"]["reservePool"],
         json!({ "mentees": 0, "converted": 0 })
+    );
+    // A studio host sees the county's figure over the studios it hosts: A's four, m7 counted
+    // from A's pair (2024-08-01), so not converted there.
+    let host_a = app
+        .create_user("cv.host.a", "STUDIO_HOST", Some(&m["host_a"]))
+        .await;
+    let hosted = app
+        .ok_as(
+            &host_a,
+            "{ conversion(asOf: \"2024-12-31\") { mentees { mentees converted } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        hosted["conversion"]["mentees"],
+        json!({ "mentees": 4, "converted": 2 })
     );
     // The list is bounded: at most 200 asked.
     let err = app
