@@ -13,6 +13,7 @@ mod m20261129_000003_targets;
 mod m20261129_000004_accounts;
 mod m20261130_000005_key_teacher_spans;
 mod m20261130_000006_training;
+mod m20261130_000007_studio_outputs;
 mod util;
 
 /// Runs the registry's migrations in order.
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_accounts::Migration),
             Box::new(m20261130_000005_key_teacher_spans::Migration),
             Box::new(m20261130_000006_training::Migration),
+            Box::new(m20261130_000007_studio_outputs::Migration),
         ]
     }
 }

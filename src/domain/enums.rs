@@ -113,6 +113,10 @@ coded_enum!(
     ActivityKind { LessonObservation = "LESSON_OBSERVATION", DemonstrationLesson = "DEMONSTRATION_LESSON", LessonStudy = "LESSON_STUDY", Lecture = "LECTURE", ResearchProject = "RESEARCH_PROJECT", Other = "OTHER" }
 );
 coded_enum!(
+    /// What a studio output is (工作室成果, rule 11).
+    OutputKind { Paper = "PAPER", OpenLesson = "OPEN_LESSON", ResearchProject = "RESEARCH_PROJECT", Award = "AWARD", Outreach = "OUTREACH", Resource = "RESOURCE" }
+);
+coded_enum!(
     /// A studio's periodic assessment (考核); a FAIL closes the studio.
     AssessmentResult { Excellent = "EXCELLENT", Pass = "PASS", Fail = "FAIL" }
 );

@@ -52,6 +52,28 @@ pub fn reserve(child_complexity: usize) -> usize {
     SCAN.saturating_add(child_complexity)
 }
 
+/// `Studio.outputs` and `Studio.outputCounts`: one statement over one studio's outputs (and
+/// one for the authors), a tenth of a scan; a page of studios asking for them multiplies it.
+pub fn outputs(child_complexity: usize) -> usize {
+    (SCAN / 10).saturating_add(child_complexity)
+}
+
+/// `Studio.conversion`: one aggregate over one studio's pairs and its mentees' designations.
+pub fn conversion(child_complexity: usize) -> usize {
+    (SCAN / 5).saturating_add(child_complexity)
+}
+
+/// `conversion`: two aggregates over the county's pairs, reserve entries and designations.
+pub fn county_conversion(child_complexity: usize) -> usize {
+    (SCAN * 2).saturating_add(child_complexity)
+}
+
+/// `studioReport`: four statements over one studio's rows (quota, activities, outputs,
+/// conversion), a scan's worth in all.
+pub fn report(child_complexity: usize) -> usize {
+    SCAN.saturating_add(child_complexity)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -204,6 +204,24 @@ pub enum ActivityKind {
     Other,
 }
 
+/// What a studio output is (工作室成果).
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(remote = "domain::OutputKind")]
+pub enum OutputKind {
+    /// Paper (论文).
+    Paper,
+    /// Open lesson (公开课).
+    OpenLesson,
+    /// Research project (课题).
+    ResearchProject,
+    /// Award (获奖).
+    Award,
+    /// Outreach to rural schools (送教下乡).
+    Outreach,
+    /// Teaching resource (教学资源).
+    Resource,
+}
+
 /// A studio's periodic assessment result (考核).
 #[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(remote = "domain::AssessmentResult")]

@@ -98,3 +98,27 @@ pub async fn same_award(
         .one(db)
         .await
 }
+
+/// Rule 2 in SQL on the designation rows `d` (the table or an alias) for a `day` that may be a
+/// bound date or a column: awarded by then, not expired (the expiry is the last valid day),
+/// not revoked (revocation takes effect on its day).
+pub fn in_force_at<D: sea_orm::sea_query::IntoIden>(
+    d: D,
+    day: sea_orm::sea_query::SimpleExpr,
+) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+    let d = d.into_iden();
+    let col = |c: Column| -> SimpleExpr { Expr::col((d.clone(), c)) };
+    col(Column::AwardedOn)
+        .lte(day.clone())
+        .and(
+            col(Column::ExpiresOn)
+                .is_null()
+                .or(col(Column::ExpiresOn).gte(day.clone())),
+        )
+        .and(
+            col(Column::RevokedOn)
+                .is_null()
+                .or(col(Column::RevokedOn).gt(day)),
+        )
+}

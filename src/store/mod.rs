@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod balance;
 pub mod compliance;
+pub mod conversion;
 pub mod counts;
 pub mod designation;
 pub mod enrollment;
@@ -22,6 +23,7 @@ pub mod series;
 pub mod studio;
 pub mod studio_assessment;
 pub mod studio_member;
+pub mod studio_output;
 pub mod subject;
 pub mod target;
 pub mod teacher;

@@ -33,6 +33,7 @@ mod role_matrix;
 mod running_a_studio;
 mod schema_drift;
 mod several_servers;
+mod studio_growth;
 mod surviving_a_probe;
 mod surviving_crashes;
 mod tracking_targets;

@@ -124,8 +124,10 @@ const TABLE: &[Row] = &[
     row("{ reservePoolCounts { pool count } }", [A, A, A, A, A, U]),
     row("{ trainingCompliance(groupBy: [TOWNSHIP]) { employed onTrack } }", [A, A, A, A, A, U]),
     row("{ subjects }", [A, A, A, A, A, U]),
+    row("{ conversion(asOf: \"2024-12-31\") { mentees { mentees } reservePool { mentees } } }", [A, A, A, A, A, U]),
     row("query($s: UUID!) { studio(id: $s) { id } }", [A, A, A, A, H, U]),
     row("{ studios(first: 100) { nodes { id } } }", [A, A, A, A, H, U]),
+    row("query($s: UUID!) { studioReport(id: $s, from: \"2024-01-01\", to: \"2024-12-31\") { studio { id } members conversion { mentees } } }", [A, A, A, A, H, U]),
     row("{ targets { code } }", [A, A, A, A, A, U]),
     row("{ progress { status } }", [A, A, A, A, A, U]),
     row("{ targetProgress(code: \"KEY_TEACHERS_2025\") { status } }", [A, A, A, A, A, U]),
@@ -163,6 +165,9 @@ const TABLE: &[Row] = &[
     row("mutation($leaving: UUID!) { removeStudioMember(id: $leaving, leftOn: \"2025-01-01\") { id } }", [A, A, F, A, F, U]),
     row("mutation($s: UUID!, $mentor: UUID!, $mentee: UUID!) { createMentoringPair(input: { studioId: $s, mentorTeacherId: $mentor, menteeTeacherId: $mentee, startedOn: \"2024-05-01\" }) { id } }", [A, A, F, A, F, U]),
     row("mutation($ending: UUID!) { endMentoringPair(id: $ending, endedOn: \"2025-01-01\", status: COMPLETED) { id } }", [A, A, F, A, F, U]),
+    row("mutation($s: UUID!, $host: UUID!) { logStudioOutput(input: { studioId: $s, kind: PAPER, title: \"论文\", date: \"2024-06-01\", level: COUNTY, authorIds: [$host] }) { id } }", [A, A, F, A, F, U]),
+    row("mutation($s: UUID!, $host: UUID!, $output: UUID!) { correctStudioOutput(id: $output, input: { studioId: $s, kind: AWARD, title: \"获奖\", date: \"2024-06-02\", level: COUNTY, authorIds: [$host] }) { id } }", [A, A, F, A, F, U]),
+    row("mutation($doomed: UUID!) { deleteStudioOutput(id: $doomed) }", [A, A, F, A, F, U]),
     row("mutation($pair: UUID!) { logMentoringActivity(input: { pairId: $pair, date: \"2024-06-01\", kind: LECTURE, hours: 1.5 }) { id } }", [A, A, F, A, F, U]),
     // Targets and users: ADMIN only.
     row("mutation($code: String!) { createTarget(input: { code: $code, title: \"目标\", metric: STUDIOS, goal: 3, baselineOn: \"2026-01-01\", deadline: \"2027-12-31\" }) { id } }", [A, F, F, F, F, U]),
@@ -306,6 +311,16 @@ async fn setup(
             "2024-04-01",
         )
         .await;
+    let mut outputs = Vec::new();
+    for title in ["改正", "删除"] {
+        let o = app
+            .ok(
+                "mutation($s: UUID!, $host: UUID!, $title: String!) { logStudioOutput(input: { studioId: $s, kind: PAPER, title: $title, date: \"2024-05-01\", level: COUNTY, authorIds: [$host] }) { id } }",
+                json!({ "s": studio, "host": host, "title": title }),
+            )
+            .await;
+        outputs.push(o["logStudioOutput"]["id"].clone());
+    }
     for code in [format!("RM_UPD_{n}"), format!("RM_RET_{n}")] {
         app.ok(
             "mutation($c: String!) { createTarget(input: { code: $c, title: \"目标\", metric: STUDIOS, goal: 3, baselineOn: \"2026-01-01\", deadline: \"2027-12-31\" }) { id } }",
@@ -349,6 +364,7 @@ async fn setup(
         "successor": teacher("SUCCESSOR").await,
         "joiner": teacher("JOINER").await, "leaving": leaving,
         "mentor": mentor, "mentee": teacher("MENTEE").await, "ending": ending, "pair": pair,
+        "host": host, "output": outputs[0], "doomed": outputs[1],
         "code": format!("RM_NEW_{n}"), "updated": format!("RM_UPD_{n}"), "retired": format!("RM_RET_{n}"),
         "newUser": format!("rm.new.{n}"), "victim": victim["id"], "victimToken": victim["tokens"][0]["id"],
         "username": user, "password": PASSWORD, "ownToken": own_token,

@@ -5,7 +5,7 @@ use async_graphql::{InputObject, SimpleObject};
 use uuid::Uuid;
 
 use super::types::{Studio, StudioAssessment};
-use crate::graphql::enums::{ActivityKind, AssessmentResult, Level};
+use crate::graphql::enums::{ActivityKind, AssessmentResult, Level, OutputKind};
 use crate::graphql::scalars::Date;
 
 /// A new studio.
@@ -90,4 +90,22 @@ pub struct AssessedStudio {
     pub assessment: StudioAssessment,
     /// The studio, closed if it failed.
     pub studio: Studio,
+}
+
+/// A studio output to log (工作室成果), or the new values of one corrected.
+#[derive(InputObject)]
+pub struct StudioOutputInput {
+    /// The studio; in force on `date`. A correction keeps the output's studio and must name it.
+    pub studio_id: Uuid,
+    /// What it is.
+    pub kind: OutputKind,
+    /// Title (1–200 characters).
+    pub title: String,
+    /// Day published, given or awarded; not in the future.
+    pub date: Date,
+    /// Level (级别) of the output, e.g. the level of the award or of the journal.
+    pub level: Level,
+    /// The authors (作者): each a member in force of the studio on `date`; 1–50, a repeat
+    /// counts once.
+    pub author_ids: Vec<Uuid>,
 }

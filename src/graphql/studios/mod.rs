@@ -1,7 +1,7 @@
 //! Studios and mentoring over GraphQL, one file a part:
 //!
 //! - `types.rs`: the API types (Studio, StudioMember, MentoringPair, MentoringActivity,
-//!   StudioAssessment, StudioQuota) and how they load through the dataloaders
+//!   StudioAssessment, StudioQuota, StudioOutput, OutputCount) and how they load through the dataloaders
 //! - `query.rs`: `studio` and `studios`
 //! - `mutation.rs`: the studio and mentoring mutations
 //! - `inputs.rs`: the mutations' input objects and payload
@@ -15,11 +15,12 @@ mod types;
 
 pub use inputs::{
     AddStudioMemberInput, AssessStudioInput, AssessedStudio, CreateMentoringPairInput,
-    CreateStudioInput, LogMentoringActivityInput,
+    CreateStudioInput, LogMentoringActivityInput, StudioOutputInput,
 };
 pub use mutation::StudioMutation;
 pub use query::StudioQuery;
 pub use types::{
-    MentoringActivity, MentoringPair, Studio, StudioAssessment, StudioConnection, StudioEdge,
-    StudioMember, StudioQuota,
+    ActivityTotal, Conversion, ConvertedPerson, CountyConversion, MentoringActivity, MentoringPair,
+    OutputCount, Studio, StudioAssessment, StudioConnection, StudioEdge, StudioMember,
+    StudioOutput, StudioQuota,
 };

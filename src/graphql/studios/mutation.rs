@@ -6,20 +6,34 @@ use uuid::Uuid;
 
 use super::inputs::{
     AddStudioMemberInput, AssessStudioInput, AssessedStudio, CreateMentoringPairInput,
-    CreateStudioInput, LogMentoringActivityInput,
+    CreateStudioInput, LogMentoringActivityInput, StudioOutputInput,
 };
-use super::types::{MentoringActivity, MentoringPair, Studio, StudioAssessment, StudioMember};
+use super::types::{
+    MentoringActivity, MentoringPair, Studio, StudioAssessment, StudioMember, StudioOutput,
+};
 use crate::domain::{Label, SubjectName};
 use crate::error::FieldContext;
 use crate::graphql::enums::PairStatus;
 use crate::graphql::error::Api;
 use crate::graphql::scalars::Date;
 use crate::graphql::viewer;
-use crate::service::studios::{self as service, NewActivity, NewPair, NewStudio};
+use crate::service::studios::{self as service, NewActivity, NewOutput, NewPair, NewStudio};
 
 /// Free text of several lines, cleaned by the domain's one text rule; blank is none.
 fn notes(text: Option<String>, field: &str) -> crate::error::Result<Option<String>> {
     crate::domain::text::optional_note(text.as_deref()).field(field)
+}
+
+/// Parses an output's input into the service's type.
+fn new_output(input: StudioOutputInput) -> crate::error::Result<NewOutput> {
+    Ok(NewOutput {
+        studio_id: input.studio_id,
+        kind: input.kind.into(),
+        title: Label::parse(&input.title).field("title")?,
+        date: input.date.0,
+        level: input.level.into(),
+        author_ids: input.author_ids,
+    })
 }
 
 /// Studio mutations.
@@ -204,5 +218,46 @@ impl StudioMutation {
         Ok(MentoringActivity(
             service::log_activity(db, actor, new).await.api()?,
         ))
+    }
+
+    /// Logs a studio output (工作室成果; the studio's host in force, ADMIN, HR): the studio
+    /// in force on its date, every author a member in force of it that day (rule 11), or
+    /// nothing is written.
+    async fn log_studio_output(
+        &self,
+        ctx: &Context<'_>,
+        input: StudioOutputInput,
+    ) -> Result<StudioOutput> {
+        let (actor, db) = viewer(ctx)?;
+        let new = new_output(input).api()?;
+        Ok(StudioOutput(
+            service::log_output(db, actor, new).await.api()?,
+        ))
+    }
+
+    /// Corrects a studio output (the same roles as `logStudioOutput`): its kind, title, date,
+    /// level and authors are replaced and checked again; it stays in its studio.
+    async fn correct_studio_output(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The output.")] id: Uuid,
+        input: StudioOutputInput,
+    ) -> Result<StudioOutput> {
+        let (actor, db) = viewer(ctx)?;
+        let new = new_output(input).api()?;
+        Ok(StudioOutput(
+            service::correct_output(db, actor, id, new).await.api()?,
+        ))
+    }
+
+    /// Deletes a studio output logged in error (the same roles as `logStudioOutput`); returns
+    /// its id.
+    async fn delete_studio_output(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The output.")] id: Uuid,
+    ) -> Result<Uuid> {
+        let (actor, db) = viewer(ctx)?;
+        Ok(service::delete_output(db, actor, id).await.api()?.id)
     }
 }

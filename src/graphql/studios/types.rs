@@ -10,7 +10,7 @@ use crate::domain::{self, rules};
 use crate::error::{Error, FieldContext};
 use crate::graphql::connection::connection;
 use crate::graphql::enums::{
-    ActivityKind, AssessmentResult, Level, MemberRole, PairStatus, StudioStatus,
+    ActivityKind, AssessmentResult, Level, MemberRole, OutputKind, PairStatus, StudioStatus,
 };
 use crate::graphql::error::{Api, to_graphql};
 use crate::graphql::loaders;
@@ -20,8 +20,10 @@ use crate::graphql::loaders::{
 };
 use crate::graphql::scalars::Date;
 use crate::graphql::types::{
-    School, Teacher, load_school, load_teacher, prefetch, selects, stored,
+    Designation, School, Teacher, load_school, load_teacher, prefetch, selects, stored,
 };
+use crate::graphql::{cost, viewer};
+use crate::service::studios as service;
 use crate::store::{mentoring_activity, mentoring_pair, studio, studio_assessment, studio_member};
 
 pub(crate) async fn load_studio(ctx: &Context<'_>, id: Uuid) -> Result<Studio> {
@@ -173,6 +175,59 @@ impl Studio {
             mentees: int(standing.mentees),
             goal: int(standing.goal),
         })
+    }
+    /// Outputs (工作室成果) dated from `from` to `to`, both included, in date order.
+    #[graphql(complexity = "cost::outputs(child_complexity)")]
+    async fn outputs(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "First day of the range.")] from: Date,
+        #[graphql(desc = "Last day of the range, included.")] to: Date,
+    ) -> Result<Vec<StudioOutput>> {
+        let (actor, db) = viewer(ctx)?;
+        service::range(from.0, to.0).api()?;
+        let rows = service::outputs(db, actor, self.0.id, from.0, to.0)
+            .await
+            .api()?;
+        Ok(rows.into_iter().map(StudioOutput).collect())
+    }
+    /// Outputs dated from `from` to `to` (both included) counted by kind and level (rule 11):
+    /// one group per kind and level with at least one output.
+    #[graphql(complexity = "cost::outputs(child_complexity)")]
+    async fn output_counts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "First day of the range.")] from: Date,
+        #[graphql(desc = "Last day of the range, included.")] to: Date,
+    ) -> Result<Vec<OutputCount>> {
+        let (actor, db) = viewer(ctx)?;
+        service::range(from.0, to.0).api()?;
+        let rows = service::output_counts(db, actor, self.0.id, from.0, to.0)
+            .await
+            .api()?;
+        Ok(rows
+            .into_iter()
+            .map(|(kind, level, n)| OutputCount {
+                kind: kind.into(),
+                level: level.into(),
+                count: i32::try_from(n).unwrap_or(i32::MAX),
+            })
+            .collect())
+    }
+    /// Conversion of the studio's mentees on `asOf` (default today), rule 12.
+    #[graphql(complexity = "cost::conversion(child_complexity)")]
+    async fn conversion(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The day asked (default today).")] as_of: Option<Date>,
+    ) -> Result<Conversion> {
+        let (actor, db) = viewer(ctx)?;
+        let d = as_of.map_or_else(rules::today, |d| d.0);
+        Ok(Conversion(
+            service::studio_conversion(db, actor, &self.0, d)
+                .await
+                .api()?,
+        ))
     }
     /// Periodic assessments (考核), oldest first.
     async fn assessments(&self, ctx: &Context<'_>) -> Result<Vec<StudioAssessment>> {
@@ -356,3 +411,210 @@ impl StudioAssessment {
 }
 
 connection!(StudioConnection, StudioEdge, Studio, "studios");
+
+/// A studio output (工作室成果, rule 11): a paper, open lesson, research project, award,
+/// outreach or resource the studio produced.
+#[derive(Clone)]
+pub struct StudioOutput(pub service::Output);
+
+/// A studio output (工作室成果, rule 11): a paper, open lesson, research project, award,
+/// outreach or resource the studio produced.
+#[Object]
+impl StudioOutput {
+    /// Identifier.
+    async fn id(&self) -> Uuid {
+        self.0.output.id
+    }
+    /// The studio it belongs to.
+    async fn studio(&self, ctx: &Context<'_>) -> Result<Studio> {
+        load_studio(ctx, self.0.output.studio_id).await
+    }
+    /// What it is.
+    async fn kind(&self) -> Result<OutputKind> {
+        Ok(stored(domain::OutputKind::from_code(&self.0.output.kind))?.into())
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.output.title
+    }
+    /// Day published, given or awarded.
+    async fn date(&self) -> Date {
+        Date(self.0.output.date)
+    }
+    /// Level (级别).
+    async fn level(&self) -> Result<Level> {
+        Ok(stored(domain::Level::from_rank(self.0.output.level))?.into())
+    }
+    /// The authors (作者), members in force of the studio on the date.
+    async fn authors(&self, ctx: &Context<'_>) -> Result<Vec<Teacher>> {
+        let mut out = Vec::with_capacity(self.0.author_ids.len());
+        for id in &self.0.author_ids {
+            out.push(load_teacher(ctx, *id).await?);
+        }
+        Ok(out)
+    }
+}
+
+/// How many outputs of one kind and level a studio produced over a range (rule 11).
+#[derive(SimpleObject)]
+pub struct OutputCount {
+    /// The kind.
+    pub kind: OutputKind,
+    /// The level.
+    pub level: Level,
+    /// Outputs dated within the range, both ends included.
+    pub count: i32,
+}
+
+/// Conversion on a day (rule 12): of a cohort — a studio's mentees, the county's, or the
+/// key-teacher reserve pool's teachers — how many are key teachers (COUNTY or above) through a
+/// designation awarded on or after they joined the cohort.
+pub struct Conversion(pub service::Conversion);
+
+/// Conversion on a day (rule 12): of a cohort — a studio's mentees, the county's, or the
+/// key-teacher reserve pool's teachers — how many are key teachers (COUNTY or above) through a
+/// designation awarded on or after they joined the cohort.
+#[Object]
+impl Conversion {
+    /// The day counted.
+    async fn as_of(&self) -> Date {
+        Date(self.0.as_of)
+    }
+    /// Teachers in the cohort on the day: the distinct mentees of pairs started by then, less
+    /// pairs withdrawn by then (for the reserve pool, the teachers with a KEY_TEACHER entry
+    /// entered by then). Each person once.
+    async fn mentees(&self) -> i32 {
+        i32::try_from(self.0.figures.cohort).unwrap_or(i32::MAX)
+    }
+    /// Of them, key teachers on the day (rule 3 at COUNTY, whole family) through a designation
+    /// awarded on or after the start of their earliest counted pair (for the reserve pool, their
+    /// first entry).
+    async fn converted(&self) -> i32 {
+        i32::try_from(self.0.figures.converted).unwrap_or(i32::MAX)
+    }
+    /// Converted ÷ mentees; 0 with no mentees.
+    async fn rate(&self) -> f64 {
+        self.0.rate()
+    }
+    /// The converted people, earliest in the cohort first, at most `first` (1–200).
+    #[graphql(complexity = "cost::outputs(child_complexity)")]
+    async fn converted_people(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 50, desc = "How many to list, 1–200.")] first: i32,
+    ) -> Result<Vec<ConvertedPerson>> {
+        let (actor, db) = viewer(ctx)?;
+        let rows = service::converted_people(db, actor, &self.0, first)
+            .await
+            .api()?;
+        Ok(rows.into_iter().map(ConvertedPerson).collect())
+    }
+}
+
+/// A converted teacher (rule 12) and the designation that converted them.
+pub struct ConvertedPerson(pub crate::store::conversion::Converted);
+
+/// A converted teacher (rule 12) and the designation that converted them.
+#[Object]
+impl ConvertedPerson {
+    /// The teacher.
+    async fn teacher(&self, ctx: &Context<'_>) -> Result<Teacher> {
+        load_teacher(ctx, self.0.teacher_id).await
+    }
+    /// Day they joined the cohort: the start of their earliest counted pair (for the reserve
+    /// pool, their first KEY_TEACHER entry).
+    async fn since(&self) -> Date {
+        Date(self.0.since)
+    }
+    /// The designation that converted them: of those in force on the day at COUNTY or above
+    /// awarded on or after `since`, the first awarded (ties: the higher level, then kind).
+    async fn designation(&self) -> Designation {
+        Designation(self.0.designation.clone())
+    }
+}
+
+/// The county's conversion on a day (rule 12).
+#[derive(SimpleObject)]
+pub struct CountyConversion {
+    /// Every studio's mentees, each person once across studios (since their earliest counted
+    /// pair in any studio); a studio host sees the studios it hosts.
+    pub mentees: Conversion,
+    /// The key-teacher reserve pool (骨干教师后备库).
+    pub reserve_pool: Conversion,
+}
+
+/// A kind of mentoring activity over a range: how many and how many hours.
+#[derive(SimpleObject)]
+pub struct ActivityTotal {
+    /// The kind.
+    pub kind: ActivityKind,
+    /// Activities dated within the range, both ends included.
+    pub count: i32,
+    /// Their hours, summed.
+    pub hours: f64,
+}
+
+/// What a studio's periodic assessment (考核) looks at over a range, in one answer: members,
+/// the mentoring quota, activities, outputs and conversion.
+pub struct StudioReport(pub service::Report, pub crate::domain::progress::PerMember);
+
+/// What a studio's periodic assessment (考核) looks at over a range, in one answer: members,
+/// the mentoring quota, activities, outputs and conversion.
+#[Object]
+impl StudioReport {
+    /// The studio.
+    async fn studio(&self) -> Studio {
+        Studio(self.0.studio.clone())
+    }
+    /// First day of the range.
+    async fn from(&self) -> Date {
+        Date(self.0.from)
+    }
+    /// Last day of the range, included; the day members, quota and conversion are counted.
+    async fn to(&self) -> Date {
+        Date(self.0.to)
+    }
+    /// Members in force on `to` (rule 6), the host included.
+    async fn members(&self) -> i32 {
+        i32::try_from(self.0.quota.members).unwrap_or(i32::MAX)
+    }
+    /// The mentoring quota on `to` (rule 7).
+    async fn quota(&self) -> StudioQuota {
+        let standing = QuotaStanding::new(self.0.quota.members, self.0.quota.value, self.1);
+        let int = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+        StudioQuota {
+            as_of: Date(self.0.to),
+            members: int(standing.members),
+            mentees: int(standing.mentees),
+            goal: int(standing.goal),
+        }
+    }
+    /// The pairs' activities within the range by kind (kinds with none left out).
+    async fn activities(&self) -> Vec<ActivityTotal> {
+        self.0
+            .activities
+            .iter()
+            .map(|(kind, n, hours)| ActivityTotal {
+                kind: (*kind).into(),
+                count: i32::try_from(*n).unwrap_or(i32::MAX),
+                hours: *hours,
+            })
+            .collect()
+    }
+    /// Outputs within the range by kind and level (rule 11; groups with none left out).
+    async fn outputs(&self) -> Vec<OutputCount> {
+        self.0
+            .outputs
+            .iter()
+            .map(|(kind, level, n)| OutputCount {
+                kind: (*kind).into(),
+                level: (*level).into(),
+                count: i32::try_from(*n).unwrap_or(i32::MAX),
+            })
+            .collect()
+    }
+    /// Conversion of the studio's mentees on `to` (rule 12).
+    async fn conversion(&self) -> Conversion {
+        Conversion(self.0.conversion)
+    }
+}

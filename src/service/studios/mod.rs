@@ -8,12 +8,16 @@
 //! - `host.rs`: who may run a studio (the host scope checks) and `changeStudioHost`
 //! - `members.rs`: members joining and leaving
 //! - `pairs.rs`: mentoring pairs and their activities
+//! - `outputs.rs`: studio outputs (rule 11)
+//! - `growth.rs`: conversion of mentees and the reserve pool (rule 12)
 //!
 //! The use cases of the submodules are re-exported here, so callers keep one path:
 //! `service::studios::add_member`, `service::studios::NewPair`.
 
+mod growth;
 mod host;
 mod members;
+mod outputs;
 mod pairs;
 
 use chrono::{NaiveDate, Utc};
@@ -31,8 +35,15 @@ use crate::error::{Error, FieldContext, Result};
 use crate::store::page::{Page, PageRequest};
 use crate::store::{self, Db, school, studio, studio_assessment, studio_member, teacher};
 
+pub use growth::{
+    Conversion, MAX_CONVERTED_LISTED, Report, converted_people, county_conversion,
+    studio_conversion, studio_report,
+};
 pub use host::change_host;
 pub use members::{add_member, remove_member};
+pub use outputs::{
+    NewOutput, Output, correct_output, delete_output, log_output, output_counts, outputs, range,
+};
 pub use pairs::{NewActivity, NewPair, create_pair, end_pair, log_activity};
 
 /// A studio to create.

@@ -1,0 +1,588 @@
+//! Studio growth (issue 14, rules 11 and 12): a studio's host logs what the studio produced,
+//! with authors from its members in force, and the outputs are counted by kind and level over
+//! a range that includes both ends; conversion asks of the teachers the studios mentor (and of
+//! the key-teacher reserve pool) how many became county key teachers after they started.
+
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+on_both_databases!(
+    outputs_on_both_ends_of_the_range_are_counted_by_kind_and_level,
+    an_author_who_is_not_a_member_in_force_is_refused_and_nothing_is_written,
+    an_output_is_corrected_and_deleted_with_an_audit_trail,
+    conversion_counts_designations_awarded_on_or_after_the_pairs_start,
+    the_reserve_pool_converts_through_designations_after_the_first_entry,
+    the_studio_report_gathers_the_assessment_in_a_few_statements,
+);
+
+const LOG: &str = "mutation($i: StudioOutputInput!) { logStudioOutput(input: $i) { id kind level date title authors { id } } }";
+
+/// A county studio established 2024-03-01 hosted by a fresh teacher, with one member who
+/// joined 2024-03-10: (studio, host, member).
+async fn studio_with_a_member(app: &TestApp) -> (String, String, String) {
+    let school = app.create_school("成果学校", "琴江镇", "URBAN").await;
+    let host = app.create_teacher(&school, "OUT-HOST", json!({})).await;
+    let member = app.create_teacher(&school, "OUT-MEMBER", json!({})).await;
+    let studio = app
+        .create_studio("成果工作室", &school, &host, Some("2024-03-01"), None)
+        .await;
+    app.add_member(&app.admin, &studio, &member, "2024-03-10")
+        .await;
+    (studio, host, member)
+}
+
+fn output(studio: &str, kind: &str, level: &str, date: &str, authors: &[&str]) -> Value {
+    json!({ "i": { "studioId": studio, "kind": kind, "title": format!("{kind} {date}"),
+                   "date": date, "level": level, "authorIds": authors } })
+}
+
+async fn outputs_on_both_ends_of_the_range_are_counted_by_kind_and_level(app: TestApp) {
+    let (studio, host, member) = studio_with_a_member(&app).await;
+    for (kind, level, date) in [
+        ("PAPER", "COUNTY", "2024-04-01"),    // the range's first day
+        ("PAPER", "COUNTY", "2024-06-30"),    // its last day
+        ("PAPER", "MUNICIPAL", "2024-05-01"), // another level
+        ("AWARD", "PROVINCIAL", "2024-05-02"),
+        ("OUTREACH", "COUNTY", "2024-03-31"), // the day before the range
+        ("OPEN_LESSON", "SCHOOL", "2024-07-01"), // the day after it
+    ] {
+        app.ok(LOG, output(&studio, kind, level, date, &[&host, &member]))
+            .await;
+    }
+    let data = app
+        .ok(
+            "query($s: UUID!) { studio(id: $s) {
+                outputCounts(from: \"2024-04-01\", to: \"2024-06-30\") { kind level count }
+                outputs(from: \"2024-04-01\", to: \"2024-06-30\") { date authors { id } } } }",
+            json!({ "s": studio }),
+        )
+        .await;
+    assert_eq!(
+        data["studio"]["outputCounts"],
+        json!([
+            { "kind": "AWARD", "level": "PROVINCIAL", "count": 1 },
+            { "kind": "PAPER", "level": "COUNTY", "count": 2 },
+            { "kind": "PAPER", "level": "MUNICIPAL", "count": 1 },
+        ])
+    );
+    let dates: Vec<&str> = data["studio"]["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        dates,
+        ["2024-04-01", "2024-05-01", "2024-05-02", "2024-06-30"]
+    );
+    assert_eq!(
+        data["studio"]["outputs"][0]["authors"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // One day, both ends the same: that day's output only.
+    let one_day = app
+        .ok(
+            "query($s: UUID!) { studio(id: $s) { outputCounts(from: \"2024-03-31\", to: \"2024-03-31\") { kind count } } }",
+            json!({ "s": studio }),
+        )
+        .await;
+    assert_eq!(
+        one_day["studio"]["outputCounts"],
+        json!([{ "kind": "OUTREACH", "count": 1 }])
+    );
+    // A range ending before it starts is refused.
+    let err = app
+        .err(
+            "query($s: UUID!) { studio(id: $s) { outputCounts(from: \"2024-06-30\", to: \"2024-04-01\") { count } } }",
+            json!({ "s": studio }),
+        )
+        .await;
+    assert_eq!(err["code"], "BAD_USER_INPUT", "{err}");
+}
+
+async fn an_author_who_is_not_a_member_in_force_is_refused_and_nothing_is_written(app: TestApp) {
+    let (studio, host, member) = studio_with_a_member(&app).await;
+    let school = app.create_school("别校", "琴江镇", "URBAN").await;
+    let outsider = app.create_teacher(&school, "OUT-SIDER", json!({})).await;
+    let before = app.row_counts().await;
+    let refusals = [
+        // Not a member at all, beside a good author: the whole output is refused.
+        output(
+            &studio,
+            "PAPER",
+            "COUNTY",
+            "2024-04-01",
+            &[&host, &outsider],
+        ),
+        // A member, but the day before they joined.
+        output(&studio, "PAPER", "COUNTY", "2024-03-09", &[&member]),
+        // No author.
+        output(&studio, "PAPER", "COUNTY", "2024-04-01", &[]),
+    ];
+    for vars in refusals {
+        let err = app.err(LOG, vars.clone()).await;
+        assert_eq!(err["code"], "BAD_USER_INPUT", "{vars}: {err}");
+    }
+    // The studio is not in force before its establishment: CONFLICT.
+    let err = app
+        .err(
+            LOG,
+            output(&studio, "PAPER", "COUNTY", "2024-02-28", &[&host]),
+        )
+        .await;
+    assert_eq!(err["code"], "CONFLICT", "{err}");
+    // An author who has left the county's schools is no member in force from their leftOn.
+    app.depart(&member, "2024-09-01").await;
+    let err = app
+        .err(
+            LOG,
+            output(&studio, "PAPER", "COUNTY", "2024-09-01", &[&member]),
+        )
+        .await;
+    assert_eq!(err["code"], "BAD_USER_INPUT", "{err}");
+    let err_msg = err["message"].as_str().unwrap_or_default();
+    assert!(err_msg.contains("教师OUT-MEMBER"), "{err}");
+    let after = app.row_counts().await;
+    // The departure above wrote its own rows; the refusals wrote no output and no author.
+    for table in ["studio_outputs", "studio_output_authors"] {
+        let n = |c: &[(String, i64)]| c.iter().find(|(t, _)| t == table).map(|(_, n)| *n);
+        assert_eq!(n(&before), Some(0), "{table}");
+        assert_eq!(n(&after), Some(0), "{table}");
+    }
+    // On the day before their departure they were still in force.
+    app.ok(
+        LOG,
+        output(&studio, "PAPER", "COUNTY", "2024-08-31", &[&member]),
+    )
+    .await;
+    // A host of another studio may not log into this one.
+    let other_host = app.create_teacher(&school, "OUT-OTHER", json!({})).await;
+    app.create_studio("别的工作室", &school, &other_host, Some("2024-03-01"), None)
+        .await;
+    let token = app
+        .create_user("out.other.host", "STUDIO_HOST", Some(&other_host))
+        .await;
+    let err = app
+        .err_as(
+            Some(&token),
+            LOG,
+            output(&studio, "PAPER", "COUNTY", "2024-04-01", &[&host]),
+        )
+        .await;
+    assert_eq!(err["code"], "FORBIDDEN", "{err}");
+}
+
+async fn an_output_is_corrected_and_deleted_with_an_audit_trail(app: TestApp) {
+    let (studio, host, member) = studio_with_a_member(&app).await;
+    let token = app
+        .create_user("out.host", "STUDIO_HOST", Some(&host))
+        .await;
+    let logged = app
+        .ok_as(
+            &token,
+            LOG,
+            output(&studio, "PAPER", "COUNTY", "2024-04-01", &[&host]),
+        )
+        .await;
+    let id = logged["logStudioOutput"]["id"].as_str().unwrap().to_owned();
+    let mut vars = output(
+        &studio,
+        "AWARD",
+        "MUNICIPAL",
+        "2024-05-01",
+        &[&member, &member],
+    );
+    vars["id"] = json!(id);
+    let corrected = app
+        .ok_as(
+            &token,
+            "mutation($id: UUID!, $i: StudioOutputInput!) { correctStudioOutput(id: $id, input: $i) { kind level date authors { id } } }",
+            vars,
+        )
+        .await;
+    assert_eq!(
+        corrected["correctStudioOutput"],
+        json!({ "kind": "AWARD", "level": "MUNICIPAL", "date": "2024-05-01", "authors": [{ "id": member }] })
+    );
+    app.ok_as(
+        &token,
+        "mutation($id: UUID!) { deleteStudioOutput(id: $id) }",
+        json!({ "id": id }),
+    )
+    .await;
+    let left = app
+        .ok(
+            "query($s: UUID!) { studio(id: $s) { outputCounts(from: \"2024-01-01\", to: \"2024-12-31\") { count } } }",
+            json!({ "s": studio }),
+        )
+        .await;
+    assert_eq!(left["studio"]["outputCounts"], json!([]));
+    let events = app
+        .ok(
+            "{ auditEvents(first: 3) { nodes { operation } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        events["auditEvents"]["nodes"],
+        json!([
+            { "operation": "deleteStudioOutput" },
+            { "operation": "correctStudioOutput" },
+            { "operation": "logStudioOutput" },
+        ])
+    );
+    // Deleting it again: NOT_FOUND for HR and admins.
+    let err = app
+        .err(
+            "mutation($id: UUID!) { deleteStudioOutput(id: $id) }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(err["code"], "NOT_FOUND", "{err}");
+}
+
+/// Two studios A and B (established 2024-03-01) and the mentees of rule 12's boundaries; returns
+/// (A, B, the mentees by name).
+async fn two_studios_and_their_mentees(
+    app: &TestApp,
+) -> (
+    String,
+    String,
+    std::collections::HashMap<&'static str, String>,
+) {
+    let school = app.create_school("转化学校", "琴江镇", "URBAN").await;
+    let ha = app.create_teacher(&school, "CV-HOST-A", json!({})).await;
+    let hb = app.create_teacher(&school, "CV-HOST-B", json!({})).await;
+    let a = app
+        .create_studio("转化甲工作室", &school, &ha, Some("2024-03-01"), None)
+        .await;
+    let b = app
+        .create_studio("转化乙工作室", &school, &hb, Some("2024-03-01"), None)
+        .await;
+    let mut m = std::collections::HashMap::new();
+    for name in ["m1", "m2", "m3", "m4", "m5", "m6", "m7"] {
+        let id = app
+            .create_teacher(&school, &format!("CV-{name}"), json!({}))
+            .await;
+        m.insert(name, id);
+    }
+    let admin = app.admin.clone();
+    // m1: awarded the day before the pair started: not converted.
+    app.pair(&admin, &a, &ha, &m["m1"], "2024-05-01").await;
+    app.award(&m["m1"], "KEY_TEACHER", "COUNTY", "2024-04-30", json!({}))
+        .await;
+    // m2: awarded on the pair's first day: converted.
+    app.pair(&admin, &a, &ha, &m["m2"], "2024-05-01").await;
+    app.award(&m["m2"], "KEY_TEACHER", "COUNTY", "2024-05-01", json!({}))
+        .await;
+    // m3: withdrawn on 2024-06-01, awarded after: counted up to 2024-05-31 only.
+    let p3 = app.pair(&admin, &a, &ha, &m["m3"], "2024-05-01").await;
+    app.ok(
+        "mutation($id: UUID!) { endMentoringPair(id: $id, endedOn: \"2024-06-01\", status: WITHDRAWN) { id } }",
+        json!({ "id": p3 }),
+    )
+    .await;
+    app.award(&m["m3"], "KEY_TEACHER", "COUNTY", "2024-07-01", json!({}))
+        .await;
+    // m4: mentored in A from 2024-05-01 and in B from 2024-06-01, a municipal subject leader
+    // from 2024-05-15: converted in A, not in B, and one converted person in the county.
+    app.pair(&admin, &a, &ha, &m["m4"], "2024-05-01").await;
+    app.pair(&admin, &b, &hb, &m["m4"], "2024-06-01").await;
+    app.award(
+        &m["m4"],
+        "SUBJECT_LEADER",
+        "MUNICIPAL",
+        "2024-05-15",
+        json!({}),
+    )
+    .await;
+    // m5: a school-level designation only: not converted.
+    app.pair(&admin, &b, &hb, &m["m5"], "2024-06-01").await;
+    app.award(&m["m5"], "KEY_TEACHER", "SCHOOL", "2024-07-01", json!({}))
+        .await;
+    // m6: converted, then left the county's schools: no longer a key teacher.
+    app.pair(&admin, &b, &hb, &m["m6"], "2024-06-01").await;
+    app.award(&m["m6"], "KEY_TEACHER", "COUNTY", "2024-07-01", json!({}))
+        .await;
+    app.depart(&m["m6"], "2024-10-01").await;
+    // m7: in B from 2024-05-01, in A from 2024-08-01, awarded 2024-06-01: converted in B and
+    // in the county (earliest pair in any studio), not in A.
+    app.pair(&admin, &b, &hb, &m["m7"], "2024-05-01").await;
+    app.pair(&admin, &a, &ha, &m["m7"], "2024-08-01").await;
+    app.award(&m["m7"], "KEY_TEACHER", "COUNTY", "2024-06-01", json!({}))
+        .await;
+    m.insert("host_a", ha);
+    (a, b, m)
+}
+
+const STUDIO_CONVERSION: &str = "query($s: UUID!, $d: Date!) { studio(id: $s) { conversion(asOf: $d) { asOf mentees converted rate } } }";
+
+async fn studio_conversion(app: &TestApp, studio: &str, d: &str) -> Value {
+    app.ok(STUDIO_CONVERSION, json!({ "s": studio, "d": d }))
+        .await["studio"]["conversion"]
+        .clone()
+}
+
+async fn conversion_counts_designations_awarded_on_or_after_the_pairs_start(app: TestApp) {
+    let (a, b, m) = two_studios_and_their_mentees(&app).await;
+    // A on 2024-12-31: m1, m2, m4, m7 (m3 withdrawn by then); m2 and m4 converted.
+    assert_eq!(
+        studio_conversion(&app, &a, "2024-12-31").await,
+        json!({ "asOf": "2024-12-31", "mentees": 4, "converted": 2, "rate": 0.5 })
+    );
+    // B: m4, m5, m6, m7; only m7 converted: m4's award came before B's pair (2024-06-01),
+    // m5's is school level, m6 departed.
+    assert_eq!(
+        studio_conversion(&app, &b, "2024-12-31").await,
+        json!({ "asOf": "2024-12-31", "mentees": 4, "converted": 1, "rate": 0.25 })
+    );
+    // The withdrawn pair counts on the day before its end and not on it.
+    assert_eq!(
+        studio_conversion(&app, &a, "2024-05-31").await["mentees"],
+        json!(4)
+    );
+    assert_eq!(
+        studio_conversion(&app, &a, "2024-06-01").await["mentees"],
+        json!(3)
+    );
+    // Before any pair: nobody, rate 0.
+    assert_eq!(
+        studio_conversion(&app, &a, "2024-04-30").await,
+        json!({ "asOf": "2024-04-30", "mentees": 0, "converted": 0, "rate": 0.0 })
+    );
+    // The county: m1, m2, m4, m5, m6, m7 once each; m2, m4, m7 converted.
+    let county = app
+        .ok(
+            "{ conversion(asOf: \"2024-12-31\") { mentees { mentees converted rate
+                 convertedPeople { teacher { id } since designation { kind level awardedOn } } }
+               reservePool { mentees converted } } }",
+            json!({}),
+        )
+        .await;
+    let c = &county["conversion"]["mentees"];
+    assert_eq!(
+        (c["mentees"].clone(), c["converted"].clone()),
+        (json!(6), json!(3))
+    );
+    assert_eq!(c["rate"], json!(0.5));
+    assert_eq!(
+        c["convertedPeople"],
+        json!([
+            { "teacher": { "id": m["m7"] }, "since": "2024-05-01",
+              "designation": { "kind": "KEY_TEACHER", "level": "COUNTY", "awardedOn": "2024-06-01" } },
+            { "teacher": { "id": m["m2"] }, "since": "2024-05-01",
+              "designation": { "kind": "KEY_TEACHER", "level": "COUNTY", "awardedOn": "2024-05-01" } },
+            { "teacher": { "id": m["m4"] }, "since": "2024-05-01",
+              "designation": { "kind": "SUBJECT_LEADER", "level": "MUNICIPAL", "awardedOn": "2024-05-15" } },
+        ])
+        .as_array()
+        .map(|rows| {
+            // Same `since`: ordered by teacher id.
+            let mut rows = rows.clone();
+            rows.sort_by_key(|r| r["teacher"]["id"].as_str().unwrap().to_owned());
+            Value::Array(rows)
+        })
+        .unwrap()
+    );
+    assert_eq!(
+        county["conversion"]["reservePool"],
+        json!({ "mentees": 0, "converted": 0 })
+    );
+    // A studio host sees the county's figure over the studios it hosts: A's four, m7 counted
+    // from A's pair (2024-08-01), so not converted there.
+    let host_a = app
+        .create_user("cv.host.a", "STUDIO_HOST", Some(&m["host_a"]))
+        .await;
+    let hosted = app
+        .ok_as(
+            &host_a,
+            "{ conversion(asOf: \"2024-12-31\") { mentees { mentees converted } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        hosted["conversion"]["mentees"],
+        json!({ "mentees": 4, "converted": 2 })
+    );
+    // The list is bounded: at most 200 asked.
+    let err = app
+        .err(
+            "{ conversion { mentees { convertedPeople(first: 201) { since } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(err["code"], "BAD_USER_INPUT", "{err}");
+    // A studio's list: A's converted are m2 and m4, with A's pair start.
+    let a_people = app
+        .ok(
+            "query($s: UUID!) { studio(id: $s) { conversion(asOf: \"2024-12-31\") { convertedPeople(first: 1) { teacher { id } } } } }",
+            json!({ "s": a }),
+        )
+        .await;
+    assert_eq!(
+        a_people["studio"]["conversion"]["convertedPeople"],
+        json!([{ "teacher": { "id": m["m2"] } }])
+    );
+}
+
+async fn the_reserve_pool_converts_through_designations_after_the_first_entry(app: TestApp) {
+    let school = app.create_school("后备学校", "琴江镇", "URBAN").await;
+    let enter = async |t: &str, pool: &str, on: &str| {
+        app.ok(
+            "mutation($t: UUID!, $p: ReservePool!, $on: Date!) { enterReservePool(input: { teacherId: $t, pool: $p, enteredOn: $on }) { id } }",
+            json!({ "t": t, "p": pool, "on": on }),
+        )
+        .await;
+    };
+    let r1 = app.create_teacher(&school, "RP-1", json!({})).await;
+    let r2 = app.create_teacher(&school, "RP-2", json!({})).await;
+    let r3 = app.create_teacher(&school, "RP-3", json!({})).await;
+    let r4 = app.create_teacher(&school, "RP-4", json!({})).await;
+    // r1: awarded on the day of entry: converted.
+    enter(&r1, "KEY_TEACHER", "2024-03-01").await;
+    app.award(&r1, "KEY_TEACHER", "COUNTY", "2024-03-01", json!({}))
+        .await;
+    // r2: awarded the day before entry: not converted.
+    enter(&r2, "KEY_TEACHER", "2024-03-01").await;
+    app.award(&r2, "KEY_TEACHER", "COUNTY", "2024-02-29", json!({}))
+        .await;
+    // r3: the principal pool is not the key-teacher pool.
+    enter(&r3, "PRINCIPAL", "2024-03-01").await;
+    app.award(&r3, "KEY_TEACHER", "COUNTY", "2024-04-01", json!({}))
+        .await;
+    // r4: entered after the day asked.
+    enter(&r4, "KEY_TEACHER", "2025-01-01").await;
+    let pool = app
+        .ok(
+            "{ conversion(asOf: \"2024-12-31\") { reservePool { mentees converted rate convertedPeople { teacher { id } since } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        pool["conversion"]["reservePool"],
+        json!({ "mentees": 2, "converted": 1, "rate": 0.5,
+                "convertedPeople": [{ "teacher": { "id": r1 }, "since": "2024-03-01" }] })
+    );
+    // On the day r4 enters, the pool holds three.
+    let later = app
+        .ok(
+            "{ conversion(asOf: \"2025-01-01\") { reservePool { mentees converted } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        later["conversion"]["reservePool"],
+        json!({ "mentees": 3, "converted": 1 })
+    );
+}
+
+const REPORT: &str =
+    "query($s: UUID!) { studioReport(id: $s, from: \"2024-04-01\", to: \"2024-06-30\") {
+    studio { id } from to members quota { members mentees goal }
+    activities { kind count hours } outputs { kind level count }
+    conversion { mentees converted rate } } }";
+
+async fn the_studio_report_gathers_the_assessment_in_a_few_statements(app: TestApp) {
+    let (studio, host, member) = studio_with_a_member(&app).await;
+    let school = app.create_school("报告学校", "琴江镇", "URBAN").await;
+    let admin = app.admin.clone();
+    let mut pairs = Vec::new();
+    // The host mentors four (capped at three by rule 7), the member one.
+    for (n, mentor) in [&host, &host, &host, &host, &member]
+        .into_iter()
+        .enumerate()
+    {
+        let mentee = app
+            .create_teacher(&school, &format!("RPT-{n}"), json!({}))
+            .await;
+        pairs.push((
+            app.pair(&admin, &studio, mentor, &mentee, "2024-04-01")
+                .await,
+            mentee,
+        ));
+    }
+    app.award(
+        &pairs[0].1,
+        "KEY_TEACHER",
+        "COUNTY",
+        "2024-05-01",
+        json!({}),
+    )
+    .await;
+    for (date, kind, hours) in [
+        ("2024-04-01", "LECTURE", 1.5),
+        ("2024-06-30", "LECTURE", 2.0),
+        ("2024-05-01", "LESSON_STUDY", 3.0),
+        ("2024-07-01", "LECTURE", 1.0), // after the range
+    ] {
+        app.ok(
+            "mutation($i: LogMentoringActivityInput!) { logMentoringActivity(input: $i) { id } }",
+            json!({ "i": { "pairId": pairs[0].0, "date": date, "kind": kind, "hours": hours } }),
+        )
+        .await;
+    }
+    for date in ["2024-04-01", "2024-06-30", "2024-07-01"] {
+        app.ok(LOG, output(&studio, "PAPER", "COUNTY", date, &[&host]))
+            .await;
+    }
+    app.reset_statements();
+    let report = app.ok(REPORT, json!({ "s": studio })).await;
+    let statements = app.statements();
+    assert_eq!(
+        report["studioReport"],
+        json!({
+            "studio": { "id": studio }, "from": "2024-04-01", "to": "2024-06-30", "members": 2,
+            "quota": { "members": 2, "mentees": 4, "goal": 6 },
+            "activities": [
+                { "kind": "LECTURE", "count": 2, "hours": 3.5 },
+                { "kind": "LESSON_STUDY", "count": 1, "hours": 3.0 },
+            ],
+            "outputs": [{ "kind": "PAPER", "level": "COUNTY", "count": 2 }],
+            "conversion": { "mentees": 5, "converted": 1, "rate": 0.2 },
+        })
+    );
+    // The studio, then one statement each for the quota, the activities, the outputs and the
+    // conversion.
+    assert_eq!(statements, 5, "studioReport cost {statements} statements");
+    // Twice the pairs and activities cost no more statements.
+    for n in 0..5 {
+        let mentee = app
+            .create_teacher(&school, &format!("RPT-MORE-{n}"), json!({}))
+            .await;
+        let pair = app
+            .pair(&admin, &studio, &member, &mentee, "2024-04-02")
+            .await;
+        app.ok(
+            "mutation($i: LogMentoringActivityInput!) { logMentoringActivity(input: $i) { id } }",
+            json!({ "i": { "pairId": pair, "date": "2024-04-02", "kind": "OTHER", "hours": 1 } }),
+        )
+        .await;
+    }
+    app.reset_statements();
+    app.ok(REPORT, json!({ "s": studio })).await;
+    assert_eq!(app.statements(), statements);
+    // A studio host reads its own studio's report; another's reads as null.
+    let own = app
+        .create_user("rpt.host", "STUDIO_HOST", Some(&host))
+        .await;
+    let read = app.ok_as(&own, REPORT, json!({ "s": studio })).await;
+    assert_eq!(read["studioReport"]["members"], json!(2));
+    let other_host = app.create_teacher(&school, "RPT-OTHER", json!({})).await;
+    app.create_studio(
+        "报告他人工作室",
+        &school,
+        &other_host,
+        Some("2024-03-01"),
+        None,
+    )
+    .await;
+    let other = app
+        .create_user("rpt.other", "STUDIO_HOST", Some(&other_host))
+        .await;
+    let hidden = app.ok_as(&other, REPORT, json!({ "s": studio })).await;
+    assert_eq!(hidden["studioReport"], Value::Null);
+}
