@@ -30,20 +30,9 @@ pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// Rule 2 in SQL: in force on `d`.
+/// Rule 2 in SQL: in force on `d` ([`in_force_at`] on this table and a bound date).
 pub fn in_force_on(d: NaiveDate) -> Condition {
-    Condition::all()
-        .add(Column::AwardedOn.lte(d))
-        .add(
-            Condition::any()
-                .add(Column::ExpiresOn.is_null())
-                .add(Column::ExpiresOn.gte(d)),
-        )
-        .add(
-            Condition::any()
-                .add(Column::RevokedOn.is_null())
-                .add(Column::RevokedOn.gt(d)),
-        )
+    Condition::all().add(in_force_at(Entity, sea_orm::sea_query::Expr::val(d)))
 }
 
 pub async fn by_id(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Model>, DbErr> {

@@ -147,19 +147,8 @@ fn key_teachers(
     let d = |c: designation::Column| -> SimpleExpr { Expr::col((designation::Entity, c)) };
     let t = |c: teacher::Column| -> SimpleExpr { Expr::col((teacher::Entity, c)) };
     let kinds: Vec<i16> = kinds.iter().map(|k| k.rank()).collect();
-    // in force on the day (rule 2): awarded ≤ day ≤ expiry, day < revocation
-    let in_force = d(designation::Column::AwardedOn)
-        .lte(day_col())
-        .and(
-            d(designation::Column::ExpiresOn)
-                .is_null()
-                .or(d(designation::Column::ExpiresOn).gte(day_col())),
-        )
-        .and(
-            d(designation::Column::RevokedOn)
-                .is_null()
-                .or(d(designation::Column::RevokedOn).gt(day_col())),
-        )
+    // in force on the day (rule 2), at level ≥ L, of one of the kinds
+    let in_force = designation::in_force_at(designation::Entity, day_col())
         .and(d(designation::Column::Level).gte(min_level.rank()))
         .and(designation::Column::Kind.is_in(kinds));
     let employed = teacher::employed_at(teacher::Entity, day_col());
