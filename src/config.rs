@@ -76,6 +76,8 @@ pub enum SheetArg {
     Teachers,
     Designations,
     Enrollments,
+    /// Training records (培训记录), spelled `training-records`.
+    TrainingRecords,
 }
 
 impl SheetArg {
@@ -86,6 +88,7 @@ impl SheetArg {
             SheetArg::Teachers => SheetKind::Teachers,
             SheetArg::Designations => SheetKind::Designations,
             SheetArg::Enrollments => SheetKind::Enrollments,
+            SheetArg::TrainingRecords => SheetKind::TrainingRecords,
         }
     }
 }

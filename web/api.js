@@ -88,7 +88,7 @@ export async function gql(query, variables = {}) {
 }
 
 /** Uploads a File to one import mutation (importSchools, importTeachers, importDesignations,
- *  importEnrollments) as the GraphQL multipart request spec lays it out; resolves to the
+ *  importEnrollments, importTrainingRecords) as the GraphQL multipart request spec lays it out; resolves to the
  *  ImportReport. A refused sheet rejects with an ApiError whose extensions hold `problems`
  *  ({row, column, value, reason}) and `problemCount`. */
 export async function upload(mutation, file, dryRun) {

@@ -5,7 +5,7 @@
 import { upload, describe, ApiError } from "./api.js";
 import { el, clear, ensureStylesheet, setState, showMessage, fieldError, clearMarks } from "./pages-common.js";
 
-/** The four sheets: the mutation, the words, the template, the columns (required marked *). */
+/** The five sheets: the mutation, the words, the template, the columns (required marked *). */
 export const KINDS = [
   { kind: "teachers", mutation: "importTeachers", words: "教师",
     columns: "工号*、姓名*、性别*、出生日期、身份证号、学校*、学段*、学科*、学历*、入职日期" },
@@ -15,6 +15,8 @@ export const KINDS = [
     columns: "工号*、称号*、级别*、学科、批次、认定日期*、有效期至、证书编号" },
   { kind: "enrollments", mutation: "importEnrollments", words: "在校生数",
     columns: "学校*、学年*（2025 或 2025-2026）、学段*、在校生数*" },
+  { kind: "training-records", mutation: "importTrainingRecords", words: "培训记录",
+    columns: "工号*、培训名称*、级别*（国培、省培、市培、县培、校本研修）、类型*（集中培训、外出学习、校本研修、网络研修）、主办单位*、开始日期*、结束日期*、学时*（每天至多 10）" },
 ];
 
 /** The API lists at most this many problems; `problemCount` has them all. */

@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::{Invalid, rules};
+use super::{Invalid, Level, rules};
 
 /// The most hours a training may count per calendar day it lasted (rule 9).
 pub const MAX_HOURS_PER_DAY: i64 = 10;
@@ -70,6 +70,45 @@ pub fn check_record(
         ));
     }
     Ok(())
+}
+
+/// A training's level as certificates and HR's sheets name it (国培, 省培…), highest first as
+/// the glossary lists them. The designations' labels (县级…) name the same levels, but a
+/// training sheet says 县培, so both are read.
+pub const LEVEL_LABELS: [(Level, &str); 5] = [
+    (Level::National, "国培"),
+    (Level::Provincial, "省培"),
+    (Level::Municipal, "市培"),
+    (Level::County, "县培"),
+    (Level::School, "校本研修"),
+];
+
+/// The training label of a level (县培 for `COUNTY`).
+pub fn level_label(level: Level) -> &'static str {
+    LEVEL_LABELS
+        .iter()
+        .find(|(l, _)| *l == level)
+        .map_or("", |(_, label)| label)
+}
+
+/// A training level from its training label (县培), a level label (县级) or a code (`COUNTY`,
+/// any letter case), trimmed.
+pub fn parse_level(text: &str) -> Result<Level, Invalid> {
+    let text = text.trim();
+    LEVEL_LABELS
+        .iter()
+        .find(|(_, label)| *label == text)
+        .map(|(level, _)| *level)
+        .map_or_else(|| Level::parse(text), Ok)
+        .map_err(|_| {
+            let labels: Vec<&str> = LEVEL_LABELS.iter().map(|(_, l)| *l).collect();
+            let codes: Vec<&str> = LEVEL_LABELS.iter().map(|(l, _)| l.code()).collect();
+            Invalid(format!(
+                "must be one of {} (or {})",
+                labels.join(", "),
+                codes.join(", ")
+            ))
+        })
 }
 
 /// A five-year training cycle, named by its first year (2021 for 2021–2025).
@@ -191,6 +230,22 @@ mod tests {
             check_record(one_day, day(2024, 5, 5), hours(1.0)).map_err(|e| e.0),
             Err("endedOn")
         );
+    }
+
+    #[test]
+    fn training_levels_read_as_certificates_name_them() {
+        assert_eq!(parse_level("国培"), Ok(Level::National));
+        assert_eq!(parse_level(" 县培 "), Ok(Level::County));
+        assert_eq!(parse_level("校本研修"), Ok(Level::School));
+        assert_eq!(parse_level("县级"), Ok(Level::County));
+        assert_eq!(parse_level("provincial"), Ok(Level::Provincial));
+        assert_eq!(
+            parse_level("区培").map_err(|e| e.0),
+            Err("must be one of 国培, 省培, 市培, 县培, 校本研修 (or NATIONAL, PROVINCIAL, MUNICIPAL, COUNTY, SCHOOL)".to_owned())
+        );
+        for level in Level::ALL {
+            assert_eq!(parse_level(level_label(*level)), Ok(*level));
+        }
     }
 
     #[test]

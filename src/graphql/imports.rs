@@ -1,5 +1,5 @@
 //! HR's sheets over GraphQL: a multipart upload (the GraphQL multipart request spec) of an
-//! .xlsx or .csv file to one of four mutations, each calling the same import service as the
+//! .xlsx or .csv file to one of five mutations, each calling the same import service as the
 //! command line. A sheet with bad rows is refused as a whole with `BAD_USER_INPUT`, its
 //! problems listed in `extensions.problems` (`row`, `column`, `value`, `reason`) and counted
 //! in `extensions.problemCount`.
@@ -44,6 +44,8 @@ pub enum SheetKindValue {
     Designations,
     /// 在校生数: school, school year, stage, students.
     Enrollments,
+    /// 培训记录: staff number, title, level, kind, organiser, first and last day, hours.
+    TrainingRecords,
 }
 
 impl From<SheetKind> for SheetKindValue {
@@ -53,6 +55,7 @@ impl From<SheetKind> for SheetKindValue {
             SheetKind::Teachers => SheetKindValue::Teachers,
             SheetKind::Designations => SheetKindValue::Designations,
             SheetKind::Enrollments => SheetKindValue::Enrollments,
+            SheetKind::TrainingRecords => SheetKindValue::TrainingRecords,
         }
     }
 }
@@ -148,5 +151,17 @@ impl ImportMutation {
         dry_run: Option<bool>,
     ) -> Result<ImportReport> {
         run(ctx, SheetKind::Enrollments, file, dry_run).await
+    }
+
+    /// Loads a training records sheet (工号, 培训名称, 级别, 类型, 主办单位, 开始日期, 结束日期,
+    /// 学时), each row checked as `recordTraining` checks it (rule 9); matched by staff number,
+    /// title, first and last day. Levels as 国培/省培/市培/县培/校本研修 or the codes.
+    async fn import_training_records(
+        &self,
+        ctx: &Context<'_>,
+        file: Upload,
+        dry_run: Option<bool>,
+    ) -> Result<ImportReport> {
+        run(ctx, SheetKind::TrainingRecords, file, dry_run).await
     }
 }

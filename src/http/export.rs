@@ -1,6 +1,7 @@
 //! Reports and templates as files: `GET /export/{counts,teachers,progress,balance}.{xlsx,csv}`
 //! for authenticated users (the same Bearer token and permissions as the matching query), and
-//! `GET /templates/{schools,teachers,designations,enrollments}.{xlsx,csv}` for anyone — a
+//! `GET /templates/{schools,teachers,designations,enrollments,training-records}.{xlsx,csv}` for
+//! anyone — a
 //! template is the import's empty sheet and holds nothing from the registry.
 //!
 //! A refusal is the same JSON as a GraphQL error (`{"errors":[{"message","extensions":{"code"}}]}`)

@@ -10,9 +10,12 @@ use rust_xlsxwriter::{DataValidation, Format as CellFormat, Note, Workbook};
 
 use super::to_xlsx::{col_num, date_format, excel_date, header_format};
 use super::{Column, Format, Kind, Value, Writer, write_failed};
-use crate::domain::{Area, DesignationKind, Education, Gender, Level, Stage};
+use crate::domain::training;
+use crate::domain::{Area, DesignationKind, Education, Gender, Level, Stage, TrainingKind};
 use crate::error::Result;
-use crate::sheet::{self, DesignationRow, EnrollmentRow, SchoolRow, SheetRow, TeacherRow};
+use crate::sheet::{
+    self, DesignationRow, EnrollmentRow, SchoolRow, SheetRow, TeacherRow, TrainingRow,
+};
 
 /// The last row a drop-down list covers (Excel's last).
 const LAST_ROW: u32 = 1_048_575;
@@ -24,15 +27,17 @@ pub enum Template {
     Teachers,
     Designations,
     Enrollments,
+    TrainingRecords,
 }
 
 impl Template {
     /// Every template, in the order HR fill them (schools before their teachers…).
-    pub const ALL: [Template; 4] = [
+    pub const ALL: [Template; 5] = [
         Template::Schools,
         Template::Teachers,
         Template::Designations,
         Template::Enrollments,
+        Template::TrainingRecords,
     ];
 
     /// The name in `/templates/NAME.xlsx`: the import's `SheetRow::KIND`.
@@ -42,6 +47,7 @@ impl Template {
             Template::Teachers => TeacherRow::KIND,
             Template::Designations => DesignationRow::KIND,
             Template::Enrollments => EnrollmentRow::KIND,
+            Template::TrainingRecords => TrainingRow::KIND,
         }
     }
 
@@ -57,6 +63,7 @@ impl Template {
             Template::Teachers => TeacherRow::COLUMNS,
             Template::Designations => DesignationRow::COLUMNS,
             Template::Enrollments => EnrollmentRow::COLUMNS,
+            Template::TrainingRecords => TrainingRow::COLUMNS,
         }
     }
 
@@ -67,6 +74,7 @@ impl Template {
             Template::Teachers => "教师导入模板",
             Template::Designations => "称号导入模板",
             Template::Enrollments => "在校生数导入模板",
+            Template::TrainingRecords => "培训记录导入模板",
         }
     }
 
@@ -74,6 +82,11 @@ impl Template {
     fn example(self, field: &str) -> Value {
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).map_or(Value::Empty, Value::Date);
         match (self, field) {
+            // A training's level and kind are not a designation's: their own labels first.
+            (Template::TrainingRecords, "level") => {
+                Value::text(training::level_label(Level::County))
+            }
+            (Template::TrainingRecords, "kind") => Value::text(TrainingKind::Course.label()),
             (Template::Schools, "name") | (_, "school") => Value::text("东城中小学"),
             (_, "township") => Value::text("琴江镇"),
             (_, "area") => Value::text(Area::Urban.label()),
@@ -95,6 +108,11 @@ impl Template {
             (_, "certificateNo") => Value::text("SC-2023-001"),
             (_, "schoolYear") => Value::Integer(2024),
             (_, "students") => Value::Integer(1250),
+            (_, "title") => Value::text("2024年县级骨干教师培训"),
+            (_, "organiser") => Value::text("县教师进修学校"),
+            (_, "startedOn") => day(2024, 7, 15),
+            (_, "endedOn") => day(2024, 7, 19),
+            (_, "hours") => Value::Decimal(40.0),
             _ => Value::Empty,
         }
     }
@@ -114,11 +132,27 @@ fn all_stages() -> String {
     labels.join(";")
 }
 
-/// The values an enum column allows, from the domain's labels; `None` for free columns.
-pub fn allowed_values(field: &str) -> Option<Vec<String>> {
-    fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<String> {
-        all.iter().map(|v| label(*v).to_owned()).collect()
-    }
+/// The values an enum column of a template allows, from the domain's labels; `None` for free
+/// columns. A training sheet's 级别 and 类型 take the training labels (县培, 集中培训), not a
+/// designation's (县级, 骨干教师).
+pub fn allowed_values(kind: Template, field: &str) -> Option<Vec<String>> {
+    Some(match (kind, field) {
+        (Template::TrainingRecords, "level") => training::LEVEL_LABELS
+            .iter()
+            .map(|(_, label)| (*label).to_owned())
+            .collect(),
+        (Template::TrainingRecords, "kind") => labels(TrainingKind::ALL, TrainingKind::label),
+        (_, field) => return allowed_value(field),
+    })
+}
+
+/// An enum's labels, in its order.
+fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<String> {
+    all.iter().map(|v| label(*v).to_owned()).collect()
+}
+
+/// The values an enum column allows where every template names it alike.
+fn allowed_value(field: &str) -> Option<Vec<String>> {
     Some(match field {
         "gender" => labels(Gender::ALL, Gender::label),
         "education" => labels(Education::ALL, Education::label),
@@ -136,14 +170,14 @@ pub fn allowed_values(field: &str) -> Option<Vec<String>> {
 }
 
 /// What a header's note says: required or not, and the values or form it takes.
-fn note_text(column: &sheet::Column, example: &Value) -> String {
+fn note_text(kind: Template, column: &sheet::Column, example: &Value) -> String {
     let mut text = if column.required {
         "必填。"
     } else {
         "选填。"
     }
     .to_owned();
-    if let Some(values) = allowed_values(column.field) {
+    if let Some(values) = allowed_values(kind, column.field) {
         text.push_str(&format!("可选：{}。", values.join("、")));
     } else if matches!(example, Value::Date(_)) {
         text.push_str("日期，如 2024-09-01、2024/9/1 或 2024年9月1日。");
@@ -160,7 +194,7 @@ fn report_column(column: &sheet::Column, example: &Value) -> Column {
         Value::Text(_) | Value::Empty => Kind::Text,
     };
     let width = match column.field {
-        "name" | "school" | "batch" | "idNumber" => 22.0,
+        "name" | "school" | "batch" | "idNumber" | "title" | "organiser" => 22.0,
         _ => 14.0,
     };
     super::column(column.label, width, kind)
@@ -201,7 +235,7 @@ fn xlsx(kind: Template, columns: &[Column], example: &[Value]) -> Result<Vec<u8>
         sheet
             .write_string_with_format(0, col, spec.label, header)
             .map_err(write_failed)?;
-        let note = Note::new(note_text(spec, value)).add_author_prefix(false);
+        let note = Note::new(note_text(kind, spec, value)).add_author_prefix(false);
         sheet.insert_note(0, col, &note).map_err(write_failed)?;
         sheet
             .set_column_width(col, column.width)
@@ -220,7 +254,7 @@ fn xlsx(kind: Template, columns: &[Column], example: &[Value]) -> Result<Vec<u8>
             Value::Empty => Ok(&mut *sheet),
         }
         .map_err(write_failed)?;
-        if let Some(values) = allowed_values(spec.field) {
+        if let Some(values) = allowed_values(kind, spec.field) {
             let list = DataValidation::new()
                 .allow_list_strings(&values)
                 .and_then(|v| v.set_error_message("请从下拉列表中选择。"))
@@ -249,6 +283,7 @@ mod tests {
                     Template::Teachers => read_all::<TeacherRow>(&file, &bytes),
                     Template::Designations => read_all::<DesignationRow>(&file, &bytes),
                     Template::Enrollments => read_all::<EnrollmentRow>(&file, &bytes),
+                    Template::TrainingRecords => read_all::<TrainingRow>(&file, &bytes),
                 };
                 assert_eq!(problems, (1, 0), "{kind:?} as {format:?}");
             }
@@ -266,13 +301,33 @@ mod tests {
     #[test]
     fn lists_come_from_the_domain_labels() {
         assert_eq!(
-            allowed_values("gender"),
+            allowed_values(Template::Teachers, "gender"),
             Some(vec!["女".into(), "男".into()])
         );
         assert_eq!(
-            allowed_values("stages"),
+            allowed_values(Template::Schools, "stages"),
             Some(vec!["小学".into(), "初中".into(), "小学;初中".into()])
         );
-        assert_eq!(allowed_values("staffNo"), None);
+        assert_eq!(allowed_values(Template::Teachers, "staffNo"), None);
+        assert_eq!(
+            allowed_values(Template::Designations, "level").map(|v| v[1].clone()),
+            Some("县级".into())
+        );
+        assert_eq!(
+            allowed_values(Template::TrainingRecords, "level"),
+            Some(
+                ["国培", "省培", "市培", "县培", "校本研修"]
+                    .map(String::from)
+                    .to_vec()
+            )
+        );
+        assert_eq!(
+            allowed_values(Template::TrainingRecords, "kind"),
+            Some(
+                ["集中培训", "外出学习", "校本研修", "网络研修"]
+                    .map(String::from)
+                    .to_vec()
+            )
+        );
     }
 }

@@ -46,14 +46,14 @@ pub struct TrainingPatch {
     pub hours: Option<Tenths>,
 }
 
-/// Rule 9's dates and hours, the field at fault named.
-fn check(t: &Training) -> Result<()> {
+/// Rule 9's dates and hours, the field at fault named. Also the import's check of a sheet's row.
+pub(crate) fn check(t: &Training) -> Result<()> {
     training::check_record(t.started_on, t.ended_on, t.hours)
         .map_err(|(field, reason)| Error::invalid(field, reason))
 }
 
 /// Rule 9: the teacher must be employed on the training's last day.
-fn employed_at_end(teacher: &teacher::Model, ended_on: NaiveDate) -> Result<()> {
+pub(crate) fn employed_at_end(teacher: &teacher::Model, ended_on: NaiveDate) -> Result<()> {
     if rules::employed_on(teacher.hired_on, teacher.left_on, ended_on) {
         Ok(())
     } else {
@@ -64,7 +64,8 @@ fn employed_at_end(teacher: &teacher::Model, ended_on: NaiveDate) -> Result<()> 
     }
 }
 
-fn new_row(
+/// A new record's row; hours beyond what the column holds are refused as `hours`.
+pub(crate) fn new_row(
     teacher_id: Uuid,
     t: &Training,
     now: chrono::DateTime<Utc>,

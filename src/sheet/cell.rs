@@ -6,6 +6,7 @@
 
 use chrono::{Days, NaiveDate};
 
+use crate::domain::training::Tenths;
 use crate::domain::{Invalid, Stage};
 
 /// A cell's value before it is parsed.
@@ -104,6 +105,22 @@ pub fn whole(cell: &Cell) -> Result<i32, Invalid> {
         }
         Cell::Text(t) => t.trim().parse().map_err(|_| refusal()),
         _ => Err(refusal()),
+    }
+}
+
+/// A training's hours (学时) from a numeric cell or from text, checked by the same
+/// `Tenths::parse` as `recordTraining`'s `hours` (more than 0, one decimal at most).
+pub fn hours(cell: &Cell) -> Result<Tenths, Invalid> {
+    match cell {
+        Cell::Number(n) => Tenths::parse(*n),
+        Cell::Text(t) => {
+            let n: f64 = t
+                .trim()
+                .parse()
+                .map_err(|_| Invalid::new("must be a number of hours, such as 24 or 1.5"))?;
+            Tenths::parse(n)
+        }
+        _ => Err(Invalid::new("must be a number of hours, such as 24 or 1.5")),
     }
 }
 

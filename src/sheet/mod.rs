@@ -9,7 +9,7 @@
 //!
 //! - [`cell`]: one cell and the parsers for dates, numbers, school years and stages.
 //! - [`columns`]: the header's columns and [`Fields`], which reads a row's cells.
-//! - [`rows`]: the four kinds — schools, teachers, designations, enrollments.
+//! - [`rows`]: the five kinds — schools, teachers, designations, enrollments, training records.
 //! - [`source`]: format detection, decoding, numbering rows as Excel shows them.
 //! - `xlsx`: a workbook's first worksheet streamed row by row, within bounds.
 
@@ -25,7 +25,7 @@ use std::marker::PhantomData;
 
 pub use cell::Cell;
 pub use columns::{Column, Fields, Header};
-pub use rows::{DesignationRow, EnrollmentRow, SchoolRow, SheetRow, TeacherRow};
+pub use rows::{DesignationRow, EnrollmentRow, SchoolRow, SheetRow, TeacherRow, TrainingRow};
 pub use source::Format;
 
 use source::Source;

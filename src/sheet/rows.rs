@@ -1,6 +1,6 @@
-//! The four kinds of sheet of HR's import, each a typed row with its columns. Which columns are
+//! The five kinds of sheet of HR's import, each a typed row with its columns. Which columns are
 //! required follows the matching GraphQL create input (`CreateSchoolInput`,
-//! `CreateTeacherInput`, `AwardDesignationInput`, `SetEnrollmentInput`); a school is named by
+//! `CreateTeacherInput`, `AwardDesignationInput`, `SetEnrollmentInput`, `TrainingInput`); a school is named by
 //! its name and a teacher by staff number where the API takes ids. Rules that need the
 //! database or span fields (a stage the school teaches, `expiresOn` not before `awardedOn`,
 //! the school-year range) stay with the service functions the import will call, so they are
@@ -10,9 +10,10 @@ use chrono::NaiveDate;
 
 use super::cell;
 use super::columns::{Column, Fields, via};
+use crate::domain::training::{self, Tenths};
 use crate::domain::{
     Area, DesignationKind, Education, Gender, IdNumber, Label, Level, PersonName, StaffNo, Stage,
-    SubjectName,
+    SubjectName, TrainingKind,
 };
 
 /// A kind of sheet: its columns and how one row becomes a value.
@@ -200,6 +201,56 @@ impl SheetRow for EnrollmentRow {
             school_year: school_year?,
             stage: stage?,
             students: students?,
+        })
+    }
+}
+
+/// A row of the training records sheet (培训记录): one teacher's completed training, as
+/// `recordTraining` takes it with the teacher named by staff number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrainingRow {
+    pub staff_no: StaffNo,
+    pub title: Label,
+    pub level: Level,
+    pub kind: TrainingKind,
+    pub organiser: Label,
+    pub started_on: NaiveDate,
+    pub ended_on: NaiveDate,
+    pub hours: Tenths,
+}
+
+impl SheetRow for TrainingRow {
+    const KIND: &'static str = "training-records";
+    const COLUMNS: &'static [Column] = &[
+        column("staffNo", "工号", true),
+        column("title", "培训名称", true),
+        column("level", "级别", true),
+        column("kind", "类型", true),
+        column("organiser", "主办单位", true),
+        column("startedOn", "开始日期", true),
+        column("endedOn", "结束日期", true),
+        column("hours", "学时", true),
+    ];
+
+    fn read(f: &mut Fields<'_>) -> Option<Self> {
+        let staff_no = f.required("staffNo", via(StaffNo::parse));
+        let title = f.required("title", via(Label::parse));
+        // 县培 on a training sheet, 县级 as the designations write it, or the code.
+        let level = f.required("level", via(training::parse_level));
+        let kind = f.required("kind", via(TrainingKind::parse));
+        let organiser = f.required("organiser", via(Label::parse));
+        let started_on = f.required("startedOn", cell::date);
+        let ended_on = f.required("endedOn", cell::date);
+        let hours = f.required("hours", cell::hours);
+        Some(TrainingRow {
+            staff_no: staff_no?,
+            title: title?,
+            level: level?,
+            kind: kind?,
+            organiser: organiser?,
+            started_on: started_on?,
+            ended_on: ended_on?,
+            hours: hours?,
         })
     }
 }

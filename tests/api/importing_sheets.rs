@@ -18,15 +18,17 @@ on_both_databases!(
 );
 
 /// A cell of a workbook built in a test.
-enum C {
+pub(crate) enum C {
     T(&'static str),
     D(u16, u8, u8),
+    /// A number as Excel stores it (hours typed into a cell).
+    N(f64),
     Empty,
 }
 
 /// An .xlsx workbook with one sheet of these rows (the first the header); dates as real Excel
 /// dates, as HR's sheets hold them.
-fn xlsx(rows: &[Vec<C>]) -> Vec<u8> {
+pub(crate) fn xlsx(rows: &[Vec<C>]) -> Vec<u8> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     let date = Format::new().set_num_format("yyyy-mm-dd");
@@ -41,6 +43,7 @@ fn xlsx(rows: &[Vec<C>]) -> Vec<u8> {
                         .write_datetime_with_format(r, c, &day, &date)
                         .map(|_| ())
                 }
+                C::N(n) => sheet.write_number(r, c, *n).map(|_| ()),
                 C::Empty => Ok(()),
             }
             .unwrap();
@@ -57,7 +60,7 @@ const REPORT: &str = "kind fileName rows created updated unchanged unknownColumn
 
 /// Uploads a sheet to `import<Kind>` as the GraphQL multipart request spec lays it out, and
 /// returns the whole response.
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     token: Option<&str>,
     mutation: &str,
@@ -78,14 +81,24 @@ async fn upload(
 }
 
 /// An upload that must succeed: its report.
-async fn loaded(app: &TestApp, mutation: &str, file_name: &str, bytes: Vec<u8>) -> Value {
+pub(crate) async fn loaded(
+    app: &TestApp,
+    mutation: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Value {
     let resp = upload(app, Some(&app.admin), mutation, file_name, bytes, false).await;
     assert!(resp.get("errors").is_none(), "unexpected errors: {resp:#}");
     resp["data"][mutation].clone()
 }
 
 /// An upload that must be refused: its first error's extensions, with the message.
-async fn refused(app: &TestApp, mutation: &str, file_name: &str, bytes: Vec<u8>) -> Value {
+pub(crate) async fn refused(
+    app: &TestApp,
+    mutation: &str,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> Value {
     let resp = upload(app, Some(&app.admin), mutation, file_name, bytes, false).await;
     let mut ext = resp["errors"][0]["extensions"].clone();
     assert!(ext.is_object(), "expected an error, got {resp:#}");
@@ -94,7 +107,7 @@ async fn refused(app: &TestApp, mutation: &str, file_name: &str, bytes: Vec<u8>)
 }
 
 /// `(row, column, reason)` of each listed problem.
-fn problems(ext: &Value) -> Vec<(i64, String, String)> {
+pub(crate) fn problems(ext: &Value) -> Vec<(i64, String, String)> {
     ext["problems"]
         .as_array()
         .unwrap()
@@ -109,7 +122,7 @@ fn problems(ext: &Value) -> Vec<(i64, String, String)> {
         .collect()
 }
 
-fn counts(report: &Value) -> (i64, i64, i64, i64) {
+pub(crate) fn counts(report: &Value) -> (i64, i64, i64, i64) {
     (
         report["rows"].as_i64().unwrap(),
         report["created"].as_i64().unwrap(),

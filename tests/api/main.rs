@@ -23,6 +23,7 @@ mod fuzzed_inputs;
 mod hardening_the_api;
 mod host_departure;
 mod importing_sheets;
+mod importing_training_records;
 mod metrics;
 mod operating_the_server;
 mod paging_and_filters;

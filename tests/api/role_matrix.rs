@@ -147,6 +147,7 @@ const TABLE: &[Row] = &[
     upload("mutation($file: Upload!) { importTeachers(file: $file) { rows } }", ("t.csv", "工号,姓名,性别,学校,学段,学科,学历\nRM-IMPORTED,甲,男,矩阵学校,小学,语文,本科\n"), [A, A, F, F, F, U]),
     upload("mutation($file: Upload!) { importDesignations(file: $file) { rows } }", ("d.csv", "工号,称号,级别,认定日期\nRM-IMPORTED,骨干教师,校级,2024-05-01\n"), [A, A, F, F, F, U]),
     upload("mutation($file: Upload!) { importEnrollments(file: $file) { rows } }", ("e.csv", "学校,学年,学段,在校生数\n矩阵学校,2025,小学,321\n"), [A, A, F, F, F, U]),
+    upload("mutation($file: Upload!) { importTrainingRecords(file: $file) { rows } }", ("r.csv", "工号,培训名称,级别,类型,主办单位,开始日期,结束日期,学时\nRM-IMPORTED,矩阵培训,县培,集中培训,县教师进修学校,2025-03-01,2025-03-02,12.5\n"), [A, A, F, F, F, U]),
     row("mutation($d: UUID!) { revokeDesignation(id: $d, revokedOn: \"2025-01-01\", reason: \"违规\") { id } }", [A, A, F, F, F, U]),
     row("mutation($t: UUID!) { enterReservePool(input: { teacherId: $t, pool: KEY_TEACHER, enteredOn: \"2024-01-01\" }) { id } }", [A, A, F, F, F, U]),
     row("mutation($r: UUID!) { leaveReservePool(id: $r, leftOn: \"2025-01-01\") { id } }", [A, A, F, F, F, U]),

@@ -1,5 +1,5 @@
-//! HR's bulk import (issue 10): a sheet of schools, teachers, designations or enrollments
-//! loaded all or nothing.
+//! HR's bulk import (issue 10): a sheet of schools, teachers, designations, enrollments or
+//! training records (issue 14) loaded all or nothing.
 //!
 //! One transaction per sheet. The sheet is read a chunk of rows at a time ([`CHUNK`]): each
 //! chunk's keys are looked up in one query per kind of key, every row is checked by the same
@@ -10,7 +10,8 @@
 //! same way and rolls back. A clean sheet commits with one audit event.
 //!
 //! Rows are matched by natural key (schools by name, teachers by staff number, designations by
-//! staff number + kind + level + award date, enrollments by school + year + stage): a row
+//! staff number + kind + level + award date, enrollments by school + year + stage, training
+//! records by staff number + title + first and last day): a row
 //! that matches is compared and updated or left alone, so loading the same sheet again changes
 //! nothing. An empty optional cell leaves the registered value as it is, as an omitted field
 //! does in `updateTeacher`.
@@ -22,6 +23,7 @@
 mod designations;
 mod registry;
 mod teachers;
+mod training;
 
 use std::collections::{HashMap, HashSet};
 
@@ -36,7 +38,7 @@ use crate::domain::{Actor, Permission};
 use crate::error::{Error, Result};
 use crate::sheet::{self, Header, Numbered, Problem, Sheet, SheetRow};
 use crate::store::{
-    Db, designation, enrollment, insert_chunks, key_span, school, subject, teacher,
+    Db, designation, enrollment, insert_chunks, key_span, school, subject, teacher, training_record,
 };
 
 /// Rows checked and written together: one lookup query per key kind and chunk.
@@ -45,13 +47,14 @@ const CHUNK: usize = 500;
 /// of 50,000 bad rows does not make an answer of millions of lines.
 pub const PROBLEMS_LISTED: usize = 1000;
 
-/// The four kinds of sheet.
+/// The five kinds of sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SheetKind {
     Schools,
     Teachers,
     Designations,
     Enrollments,
+    TrainingRecords,
 }
 
 impl SheetKind {
@@ -62,6 +65,7 @@ impl SheetKind {
             SheetKind::Teachers => "importTeachers",
             SheetKind::Designations => "importDesignations",
             SheetKind::Enrollments => "importEnrollments",
+            SheetKind::TrainingRecords => "importTrainingRecords",
         }
     }
 
@@ -77,6 +81,7 @@ impl SheetKind {
             SheetKind::Teachers => [&[teacher::Entity.table_name()][..], &spans].concat(),
             SheetKind::Designations => [&[designation::Entity.table_name()][..], &spans].concat(),
             SheetKind::Enrollments => vec![enrollment::Entity.table_name()],
+            SheetKind::TrainingRecords => vec![training_record::Entity.table_name()],
         }
     }
 
@@ -87,6 +92,7 @@ impl SheetKind {
             SheetKind::Teachers => sheet::TeacherRow::KIND,
             SheetKind::Designations => sheet::DesignationRow::KIND,
             SheetKind::Enrollments => sheet::EnrollmentRow::KIND,
+            SheetKind::TrainingRecords => sheet::TrainingRow::KIND,
         }
     }
 }
@@ -152,6 +158,12 @@ pub async fn import(
             let sheet = open(file_name, bytes)?;
             let unknown = sheet.unknown_columns().to_vec();
             registry::enrollments(&tx, sheet, &mut tally, progress).await?;
+            unknown
+        }
+        SheetKind::TrainingRecords => {
+            let sheet = open(file_name, bytes)?;
+            let unknown = sheet.unknown_columns().to_vec();
+            training::import(&tx, sheet, &mut tally, progress).await?;
             unknown
         }
     };

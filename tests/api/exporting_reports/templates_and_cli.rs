@@ -3,7 +3,7 @@
 
 use teacher_registry::domain::Stage;
 use teacher_registry::sheet::{
-    self, DesignationRow, EnrollmentRow, SchoolRow, SheetRow, TeacherRow,
+    self, DesignationRow, EnrollmentRow, SchoolRow, SheetRow, TeacherRow, TrainingRow,
 };
 
 use super::{DAY, XLSX, csv_rows, get, xlsx_rows};
@@ -24,7 +24,13 @@ fn reads_back<T: SheetRow>(file: &str, bytes: &[u8]) {
 #[tokio::test]
 async fn templates_need_no_token_and_the_import_reads_them() {
     let app = TestApp::sqlite().await;
-    for kind in ["schools", "teachers", "designations", "enrollments"] {
+    for kind in [
+        "schools",
+        "teachers",
+        "designations",
+        "enrollments",
+        "training-records",
+    ] {
         for ext in ["xlsx", "csv"] {
             let got = get(&app, None, &format!("/templates/{kind}.{ext}")).await;
             assert_eq!(got.status, 200, "{kind}.{ext}");
@@ -36,6 +42,7 @@ async fn templates_need_no_token_and_the_import_reads_them() {
                 "schools" => reads_back::<SchoolRow>(&file, &got.body),
                 "teachers" => reads_back::<TeacherRow>(&file, &got.body),
                 "designations" => reads_back::<DesignationRow>(&file, &got.body),
+                "training-records" => reads_back::<TrainingRow>(&file, &got.body),
                 _ => reads_back::<EnrollmentRow>(&file, &got.body),
             }
         }
