@@ -175,3 +175,74 @@ async fn import_loads_a_sheet_and_lists_every_problem_of_a_bad_one() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn import_training_records_from_the_command_line() {
+    let dir = temp_dir();
+    let db = dir.join("training.db").display().to_string();
+    let file = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let schools = file(
+        "学校.csv",
+        "学校,乡镇,城区/农村,学段\n琴江小学,琴江镇,城区,小学\n",
+    );
+    let teachers = file(
+        "教师.csv",
+        "工号,姓名,性别,学校,学段,学科,学历,入职日期\nQJ-1,李敏,女,琴江小学,小学,语文,本科,2010-09-01\n",
+    );
+    for (kind, path) in [("schools", &schools), ("teachers", &teachers)] {
+        let out = run(&["import", kind, path, "--database-url", &db]);
+        assert!(out.status.success(), "{}", out.stderr);
+    }
+    let training = file(
+        "培训.csv",
+        "工号,培训名称,级别,类型,主办单位,开始日期,结束日期,学时\n\
+         QJ-1,县级骨干教师培训,县培,集中培训,县教师进修学校,2024-07-15,2024-07-19,40\n\
+         QJ-1,国培计划网络研修,国培,网络研修,教育部,2024-03-01,2024-06-30,50.5\n",
+    );
+    let out = run(&[
+        "import",
+        "training-records",
+        &training,
+        "--database-url",
+        &db,
+    ]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert_eq!(
+        out.stdout.trim(),
+        "培训.csv: 2 training-records rows: 2 created, 0 updated, 0 unchanged"
+    );
+    let again = run(&[
+        "import",
+        "training-records",
+        &training,
+        "--database-url",
+        &db,
+    ]);
+    assert_eq!(
+        again.stdout.trim(),
+        "培训.csv: 2 training-records rows: 0 created, 0 updated, 2 unchanged"
+    );
+    let bad = file(
+        "bad.csv",
+        "工号,培训名称,级别,类型,主办单位,开始日期,结束日期,学时\nQJ-1,一日培训,县培,集中培训,县教师进修学校,2024-05-06,2024-05-06,400\n",
+    );
+    let out = run(&["import", "training-records", &bad, "--database-url", &db]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stdout);
+    let problems: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("row ") || l.starts_with("error: "))
+        .collect();
+    assert_eq!(
+        problems,
+        vec![
+            "row 2, 学时 \"400\": a training of 1 day(s) counts at most 10 hours (10 a day)",
+            "error: bad.csv: 1 problems; nothing was written",
+        ]
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -13,6 +13,8 @@ on_both_databases!(
     every_bad_training_row_is_listed_and_nothing_is_written,
     a_changed_training_sheet_corrects_its_records_and_a_dry_run_writes_nothing,
     only_hr_and_admin_load_training_records,
+    a_sheet_of_many_chunks_costs_a_few_statements_a_chunk,
+    a_record_entered_twice_by_hand_is_not_guessed_at,
 );
 
 const MUTATION: &str = "importTrainingRecords";
@@ -340,4 +342,97 @@ async fn only_hr_and_admin_load_training_records(app: TestApp) {
     assert_eq!(app.row_counts().await, before, "a refusal writes nothing");
     let resp = upload(&app, Some(&hr), MUTATION, "t.xlsx", sheet(), false).await;
     assert_eq!(counts(&resp["data"][MUTATION]), (5, 5, 0, 0), "{resp:#}");
+}
+
+/// 1,200 rows (three chunks of the import) for 400 teachers: each chunk looks its teachers
+/// and their records up in one query each and inserts in bulk, so the load costs a few
+/// statements a chunk, not a few a row; a row named twice across chunks is still caught.
+async fn a_sheet_of_many_chunks_costs_a_few_statements_a_chunk(app: TestApp) {
+    app.create_school("琴江小学", "琴江镇", "URBAN").await;
+    let mut teachers = String::from("工号,姓名,性别,学校,学段,学科,学历,入职日期\n");
+    for i in 0..400 {
+        teachers.push_str(&format!(
+            "T{i:03},教师{i},女,琴江小学,小学,语文,本科,2010-09-01\n"
+        ));
+    }
+    loaded(&app, "importTeachers", "t.csv", teachers.into_bytes()).await;
+    let header = "工号,培训名称,级别,类型,主办单位,开始日期,结束日期,学时\n";
+    let mut sheet = String::from(header);
+    for i in 0..1200 {
+        // Three trainings each; 0.5 hours more per teacher number, so sums are exact.
+        let teacher = i % 400;
+        let (title, day) = match i / 400 {
+            0 => ("县级培训", "2024-03-01"),
+            1 => ("市级培训", "2024-04-01"),
+            _ => ("网络研修", "2024-05-01"),
+        };
+        let hours = 1.0 + f64::from(teacher % 10) * 0.5;
+        sheet.push_str(&format!(
+            "T{teacher:03},{title},县培,集中培训,县教师进修学校,{day},{day},{hours}\n"
+        ));
+    }
+    app.reset_statements();
+    let report = loaded(&app, MUTATION, "big.csv", sheet.clone().into_bytes()).await;
+    let statements = app.statements();
+    assert_eq!(counts(&report), (1200, 1200, 0, 0));
+    // 12 on both backends today (two lookups and an insert a chunk, the transaction, the
+    // audit event, ANALYZE); a lookup or insert per row would be over 1,200.
+    assert!(
+        statements <= 20,
+        "{statements} statements for 1,200 rows in three chunks"
+    );
+    // T009 took 5.5 hours at each of the three trainings: 16.5.
+    let t009 = app
+        .ok(
+            "{ teachers(filter: { staffNo: \"T009\" }) { nodes { trainingHours(asOf: \"2025-12-31\") { hours } } } }",
+            json!({}),
+        )
+        .await["teachers"]["nodes"][0]["trainingHours"]["hours"]
+        .clone();
+    assert_eq!(t009, 16.5);
+    let again = loaded(&app, MUTATION, "big.csv", sheet.clone().into_bytes()).await;
+    assert_eq!(counts(&again), (1200, 0, 0, 1200));
+
+    // Row 1202 (the last) repeats row 2, two chunks earlier.
+    sheet.push_str("T000,县级培训,县培,集中培训,县教师进修学校,2024-03-01,2024-03-01,1\n");
+    let ext = refused(&app, MUTATION, "big.csv", sheet.into_bytes()).await;
+    assert_eq!(
+        problems(&ext),
+        vec![(
+            1202,
+            "工号".to_owned(),
+            "the same as row 2: a sheet names each record once".to_owned()
+        )]
+    );
+}
+
+/// Two records of one teacher with the same title and dates, entered by hand: the sheet's row
+/// cannot tell which it means, so it is refused on 培训名称 instead of one being picked.
+async fn a_record_entered_twice_by_hand_is_not_guessed_at(app: TestApp) {
+    let (t1, _, _) = county(&app).await;
+    for _ in 0..2 {
+        app.ok(
+            "mutation($t: UUID!, $i: TrainingInput!) { recordTraining(teacherId: $t, input: $i) { id } }",
+            json!({ "t": t1, "i": { "title": "县级骨干教师培训", "level": "COUNTY", "kind": "COURSE",
+                    "organiser": "县教师进修学校", "startedOn": "2024-07-15", "endedOn": "2024-07-19", "hours": 40.0 } }),
+        )
+        .await;
+    }
+    let before = app.row_counts().await;
+    let ext = refused(
+        &app,
+        MUTATION,
+        "培训记录.xlsx",
+        training_xlsx(40.0, "县教师进修学校"),
+    )
+    .await;
+    assert_eq!(
+        problems(&ext),
+        vec![(
+            2,
+            "培训名称".to_owned(),
+            "2 records of T1 have this title and these dates: correct or delete the double with updateTrainingRecord or deleteTrainingRecord first".to_owned()
+        )]
+    );
+    assert_eq!(app.row_counts().await, before);
 }
