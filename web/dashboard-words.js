@@ -24,7 +24,16 @@ export const STUDIO_STATUS_WORDS = { PLANNED: "筹建中", ACTIVE: "运行中", 
 
 export const MEMBER_ROLE_WORDS = { HOST: "主持人", MEMBER: "成员" };
 
-export const METRIC_UNITS = { STUDIOS: "个", KEY_TEACHERS: "人", MENTEES_PER_MEMBER: "对" };
+export const METRIC_UNITS = {
+  STUDIOS: "个",
+  KEY_TEACHERS: "人",
+  MENTEES_PER_MEMBER: "对",
+  TRAINING_COMPLIANCE: "人",
+  CONVERTED_MENTEES: "人",
+};
+
+/** A share as shown: one decimal of a percent (the API's values are unrounded). */
+export const percent = (v) => `${(100 * (v || 0)).toFixed(1)}%`;
 
 /** The three teacher indicators of the national balanced-development assessment. */
 export const INDICATORS = [

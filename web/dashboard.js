@@ -14,6 +14,7 @@ import {
   STUDIO_STATUS_WORDS,
   MEMBER_ROLE_WORDS,
   METRIC_UNITS,
+  percent,
   INDICATORS,
   per100,
   gap,
@@ -297,8 +298,8 @@ class View {
     const asOf = settings.asOf;
     this.progressAnswer = gql(
       `query($asOf: Date) { progress(asOf: $asOf) {
-        target { code title metric deadline goal perMember }
-        current goal ratio remaining daysLeft projectedAtDeadline status
+        target { code title metric deadline goal perMember goalRatio }
+        current goal ratio rate whole remaining daysLeft projectedAtDeadline status
         history(every: MONTH) { date value } } }`,
       { asOf },
     );
@@ -426,10 +427,7 @@ function targetCard(p) {
   const ratio = Math.max(0, p.ratio);
   const fill = h("div", { class: "fill" });
   fill.style.width = `${Math.min(ratio, 1) * 100}%`;
-  const goalNote =
-    t.metric === "MENTEES_PER_MEMBER" && t.perMember
-      ? h("p", { class: "goal-note" }, `每名成员 ${t.perMember} 对 × 在册成员 ${p.goal / t.perMember || 0} 名`)
-      : null;
+  const goalNote = goalNoteOf(p);
   // Past the deadline the status is judged on the deadline's value, which may differ from
   // today's: say it, when the history holds a point on that day.
   const atDeadline = p.daysLeft < 0 ? p.history.find((pt) => pt.date === t.deadline) : null;
@@ -488,6 +486,24 @@ function targetCard(p) {
       h("figcaption", {}, "逐月变化（虚线为目标）"),
     ),
   );
+}
+
+/** What a goal that varies by day is made of, in words; null for a fixed goal. */
+function goalNoteOf(p) {
+  const t = p.target;
+  const note = (text) => h("p", { class: "goal-note" }, text);
+  if (t.metric === "MENTEES_PER_MEMBER" && t.perMember) {
+    return note(`每名成员 ${t.perMember} 对 × 在册成员 ${p.goal / t.perMember || 0} 名`);
+  }
+  if (t.metric === "TRAINING_COMPLIANCE" && t.goalRatio !== null) {
+    return note(
+      `学时达标率 ${percent(p.rate)}，目标 ${percent(t.goalRatio)} × 在职教师 ${p.whole} 人`,
+    );
+  }
+  if (t.metric === "CONVERTED_MENTEES" && p.rate !== null) {
+    return note(`结对培养对象 ${p.whole} 人，已成长为县级及以上骨干 ${percent(p.rate)}`);
+  }
+  return null;
 }
 
 function countsTable(rows, asOf, stage) {

@@ -14,6 +14,7 @@ mod m20261129_000004_accounts;
 mod m20261130_000005_key_teacher_spans;
 mod m20261130_000006_training;
 mod m20261130_000007_studio_outputs;
+mod m20261130_000008_growth_targets;
 mod util;
 
 /// Runs the registry's migrations in order.
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_key_teacher_spans::Migration),
             Box::new(m20261130_000006_training::Migration),
             Box::new(m20261130_000007_studio_outputs::Migration),
+            Box::new(m20261130_000008_growth_targets::Migration),
         ]
     }
 }

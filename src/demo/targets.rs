@@ -40,6 +40,7 @@ pub(super) async fn add_plan_2028(db: &impl ConnectionTrait, now: DateTimeUtc) -
             metric: Set(metric.to_owned()),
             goal: Set(goal),
             per_member: Set(per_member),
+            goal_ratio_bp: Set(None),
             min_level: Set(if per_member.is_some() {
                 Level::School
             } else {

@@ -36,6 +36,10 @@ pub enum TargetMetric {
     KeyTeachers,
     /// The capped mentoring sum against `perMember` × members in force (rule 7).
     MenteesPerMember,
+    /// Teachers on track with their training hours (rule 10) against a ratio of the employed.
+    TrainingCompliance,
+    /// Mentees converted to key teachers, the county's figure (rule 12).
+    ConvertedMentees,
 }
 
 impl TargetMetric {
@@ -45,7 +49,12 @@ impl TargetMetric {
     pub fn default_min_level(self) -> Level {
         match self {
             TargetMetric::MenteesPerMember => Level::School,
-            TargetMetric::Studios | TargetMetric::KeyTeachers => Level::County,
+            // Rule 12 fixes COUNTY for conversion; compliance counts no designations, and
+            // COUNTY is stored only so that every target has a level.
+            TargetMetric::Studios
+            | TargetMetric::KeyTeachers
+            | TargetMetric::TrainingCompliance
+            | TargetMetric::ConvertedMentees => Level::County,
         }
     }
 
@@ -54,7 +63,18 @@ impl TargetMetric {
             TargetMetric::Studios => "STUDIOS",
             TargetMetric::KeyTeachers => "KEY_TEACHERS",
             TargetMetric::MenteesPerMember => "MENTEES_PER_MEMBER",
+            TargetMetric::TrainingCompliance => "TRAINING_COMPLIANCE",
+            TargetMetric::ConvertedMentees => "CONVERTED_MENTEES",
         }
+    }
+
+    /// Whether the target counts designations at a level of its own choosing, of kinds of its
+    /// choosing: compliance counts none, and rule 12 fixes COUNTY and the whole family.
+    pub fn takes_level_and_kinds(self) -> bool {
+        matches!(
+            self,
+            TargetMetric::Studios | TargetMetric::KeyTeachers | TargetMetric::MenteesPerMember
+        )
     }
 
     pub fn from_code(code: &str) -> Result<Self, Invalid> {
@@ -62,6 +82,8 @@ impl TargetMetric {
             "STUDIOS" => Ok(TargetMetric::Studios),
             "KEY_TEACHERS" => Ok(TargetMetric::KeyTeachers),
             "MENTEES_PER_MEMBER" => Ok(TargetMetric::MenteesPerMember),
+            "TRAINING_COMPLIANCE" => Ok(TargetMetric::TrainingCompliance),
+            "CONVERTED_MENTEES" => Ok(TargetMetric::ConvertedMentees),
             other => Err(Invalid(format!("unknown target metric {other:?}"))),
         }
     }
@@ -198,6 +220,58 @@ impl QuotaStanding {
     }
 }
 
+/// The goal of a ratio target (`TRAINING_COMPLIANCE`): a share of the employed teachers in
+/// (0, 1], held in basis points so that "on track ≥ ratio × employed" is integer arithmetic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GoalRatio(i32);
+
+impl GoalRatio {
+    /// Basis points in one whole.
+    pub const WHOLE: i64 = 10_000;
+
+    /// A ratio of at most four decimals in (0, 1], e.g. 0.95 (95 %) or 0.9825.
+    pub fn parse(ratio: f64) -> Result<Self, super::Invalid> {
+        if !ratio.is_finite() || ratio <= 0.0 || ratio > 1.0 {
+            return Err(super::Invalid::new(
+                "must be a share above 0 and at most 1, e.g. 0.95",
+            ));
+        }
+        let scaled = ratio * Self::WHOLE as f64;
+        let bp = scaled.round();
+        // 0.95 × 10000 is 9499.999…; a fifth decimal is a typo, not a rounding error.
+        if (scaled - bp).abs() > 1e-6 {
+            return Err(super::Invalid::new(
+                "has at most four decimals, e.g. 0.9525",
+            ));
+        }
+        // In 1..=10000 by the checks above.
+        Ok(GoalRatio(bp as i32))
+    }
+
+    /// From the stored basis points.
+    pub fn from_basis_points(bp: i32) -> Result<Self, Invalid> {
+        if (1..=Self::WHOLE as i32).contains(&bp) {
+            Ok(GoalRatio(bp))
+        } else {
+            Err(Invalid(format!("goal ratio of {bp} basis points")))
+        }
+    }
+
+    pub fn basis_points(self) -> i32 {
+        self.0
+    }
+
+    pub fn as_f64(self) -> f64 {
+        f64::from(self.0) / Self::WHOLE as f64
+    }
+
+    /// The count that meets the ratio out of `whole`: the least n with n ≥ ratio × whole.
+    pub fn of(self, whole: i64) -> i64 {
+        let whole = whole.max(0);
+        (whole.saturating_mul(i64::from(self.0)) + Self::WHOLE - 1) / Self::WHOLE
+    }
+}
+
 /// Rule 7's quota per member: at least 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PerMember(pub i64);
@@ -285,6 +359,33 @@ mod tests {
         assert_eq!((p.ratio, p.status), (0.0, TargetStatus::AtRisk));
         let after = evaluate(day(B), day(T), day("2026-01-01"), m(0, 0), m(0, 0), m(0, 0));
         assert_eq!(after.status, TargetStatus::Missed);
+    }
+
+    #[test]
+    fn a_goal_ratio_has_at_most_four_decimals_in_zero_to_one() {
+        assert_eq!(
+            GoalRatio::parse(0.95).map(GoalRatio::basis_points),
+            Ok(9500)
+        );
+        assert_eq!(
+            GoalRatio::parse(1.0).map(GoalRatio::basis_points),
+            Ok(10_000)
+        );
+        assert_eq!(GoalRatio::parse(0.0001).map(GoalRatio::basis_points), Ok(1));
+        for bad in [0.0, -0.5, 1.0001, 95.0, 0.95001, f64::NAN, f64::INFINITY] {
+            assert!(GoalRatio::parse(bad).is_err(), "{bad}");
+        }
+        assert!(GoalRatio::from_basis_points(0).is_err());
+        assert!(GoalRatio::from_basis_points(10_001).is_err());
+    }
+
+    #[test]
+    fn a_ratio_goal_is_the_least_count_that_meets_it() {
+        let r = GoalRatio::parse(0.95).unwrap();
+        // 0.95 × 200 = 190 exactly; 0.95 × 201 = 190.95, so 191 people.
+        assert_eq!((r.of(200), r.of(201), r.of(1), r.of(0)), (190, 191, 1, 0));
+        let all = GoalRatio::parse(1.0).unwrap();
+        assert_eq!(all.of(3_000), 3_000);
     }
 
     #[test]

@@ -244,6 +244,12 @@ pub enum TargetMetric {
     KeyTeachers,
     /// Mentees per studio member: the capped mentoring sum against perMember × members.
     MenteesPerMember,
+    /// Training compliance (继续教育学时达标): teachers on track with their hours (rule 10)
+    /// against goalRatio × teachers employed.
+    TrainingCompliance,
+    /// Mentees converted to county-or-above key teachers (培养转化), the county's figure
+    /// (rule 12), against a fixed goal.
+    ConvertedMentees,
 }
 
 /// Where a target stands.

@@ -10,6 +10,7 @@ use super::error::Api;
 use super::scalars::Date;
 use super::types::{School, load_school};
 use super::viewer;
+use crate::domain::progress::GoalRatio;
 use crate::domain::{self, Label, rules};
 use crate::error::FieldContext;
 use crate::service::balance::{self as balance_service, StageReport};
@@ -23,6 +24,10 @@ fn day(as_of: Option<Date>) -> chrono::NaiveDate {
 
 fn int(n: i64) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+fn ratio(r: Option<f64>) -> Result<Option<GoalRatio>> {
+    r.map(GoalRatio::parse).transpose().field("goalRatio").api()
 }
 
 /// A target of the plan (or a later plan).
@@ -48,9 +53,14 @@ impl Target {
     async fn metric(&self) -> Result<TargetMetric> {
         Ok(service::metric(&self.0).api()?.into())
     }
-    /// The fixed goal; null for a mentoring quota, whose goal is perMember × members in force.
+    /// The fixed goal; null for a mentoring quota, whose goal is perMember × members in force,
+    /// and for a compliance target, whose goal is goalRatio × teachers employed.
     async fn goal(&self) -> Option<i32> {
         self.0.goal
+    }
+    /// The share of employed teachers to have on track (TRAINING_COMPLIANCE only), e.g. 0.95.
+    async fn goal_ratio(&self) -> Result<Option<f64>> {
+        Ok(service::goal_ratio(&self.0).api()?.map(GoalRatio::as_f64))
     }
     /// Mentees each studio member should mentor (mentoring quotas only).
     async fn per_member(&self) -> Option<i32> {
@@ -89,6 +99,9 @@ pub struct ProgressPoint {
     pub date: Date,
     /// The value on that day.
     pub value: i32,
+    /// The value's share of its whole that day, for TRAINING_COMPLIANCE (on track ÷
+    /// employed) and CONVERTED_MENTEES (converted ÷ mentees); null for the other metrics.
+    pub rate: Option<f64>,
 }
 
 /// A target's progress on a day.
@@ -109,9 +122,24 @@ impl TargetProgress {
     async fn current(&self) -> i32 {
         int(self.0.progress.current)
     }
-    /// The goal on that day (for a mentoring quota, perMember × members in force).
+    /// The goal on that day (for a mentoring quota, perMember × members in force; for a
+    /// compliance target, the least number on track that meets goalRatio × employed).
     async fn goal(&self) -> i32 {
         int(self.0.progress.goal)
+    }
+    /// For TRAINING_COMPLIANCE, the compliance on the day (on track ÷ employed, rule 10); for
+    /// CONVERTED_MENTEES, the county's conversion rate (converted ÷ mentees, rule 12); null
+    /// for the other metrics.
+    async fn rate(&self) -> Option<f64> {
+        self.0.rate()
+    }
+    /// What the value is out of on the day: teachers employed (TRAINING_COMPLIANCE), mentees
+    /// (CONVERTED_MENTEES), members in force (MENTEES_PER_MEMBER); null for the others.
+    async fn whole(&self) -> Result<Option<i32>> {
+        let metric = service::metric(&self.0.target).api()?;
+        let has_whole =
+            service::has_rate(metric) || metric == domain::progress::TargetMetric::MenteesPerMember;
+        Ok(has_whole.then(|| int(self.0.whole)))
     }
     /// current / goal; 0 when the goal is 0.
     async fn ratio(&self) -> f64 {
@@ -147,11 +175,13 @@ impl TargetProgress {
         let points = service::history(db, &self.0.target, self.0.as_of, every)
             .await
             .api()?;
+        let rated = service::has_rate(service::metric(&self.0.target).api()?);
         Ok(points
             .into_iter()
-            .map(|(date, value)| ProgressPoint {
+            .map(|(date, p)| ProgressPoint {
                 date: Date(date),
-                value: int(value),
+                value: int(p.value),
+                rate: rated.then(|| service::share(p.value, p.members)),
             })
             .collect())
     }
@@ -281,14 +311,19 @@ pub struct CreateTargetInput {
     pub title: String,
     /// What is measured.
     pub metric: TargetMetric,
-    /// The fixed goal (studios, key teachers).
+    /// The fixed goal (studios, key teachers, converted mentees).
     pub goal: Option<i32>,
     /// Mentees per member (mentoring quotas).
     pub per_member: Option<i32>,
+    /// The share of employed teachers to have on track, in (0, 1] with at most four decimals
+    /// (TRAINING_COMPLIANCE only, which takes no goal).
+    pub goal_ratio: Option<f64>,
     /// Lowest level counted (default COUNTY; SCHOOL for MENTEES_PER_MEMBER, as the plan's
-    /// quota covers every studio).
+    /// quota covers every studio). Not taken by TRAINING_COMPLIANCE or CONVERTED_MENTEES,
+    /// whose rules fix what they count.
     pub min_level: Option<Level>,
-    /// Designation kinds counted (default the whole family).
+    /// Designation kinds counted (default the whole family). Not taken by
+    /// TRAINING_COMPLIANCE or CONVERTED_MENTEES.
     pub kinds: Option<Vec<DesignationKind>>,
     /// The baseline day.
     pub baseline_on: Date,
@@ -305,6 +340,8 @@ pub struct UpdateTargetInput {
     pub goal: Option<i32>,
     /// Mentees per member.
     pub per_member: Option<i32>,
+    /// The share to have on track (TRAINING_COMPLIANCE).
+    pub goal_ratio: Option<f64>,
     /// Lowest level counted.
     pub min_level: Option<Level>,
     /// Designation kinds counted.
@@ -398,6 +435,7 @@ impl TargetMutation {
             metric: input.metric.into(),
             goal: input.goal,
             per_member: input.per_member,
+            goal_ratio: ratio(input.goal_ratio)?,
             min_level: input.min_level.map(Into::into),
             kinds: input.kinds.map(|k| to_domain(&k)),
             baseline_on: input.baseline_on.0,
@@ -422,6 +460,7 @@ impl TargetMutation {
             title,
             goal: input.goal,
             per_member: input.per_member,
+            goal_ratio: ratio(input.goal_ratio)?,
             min_level: input.min_level.map(Into::into),
             kinds: input.kinds.map(|k| to_domain(&k)),
             baseline_on: input.baseline_on.map(|d| d.0),

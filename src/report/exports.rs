@@ -211,6 +211,8 @@ fn metric_label(metric: TargetMetric) -> &'static str {
         TargetMetric::Studios => "名师工作室",
         TargetMetric::KeyTeachers => "骨干教师",
         TargetMetric::MenteesPerMember => "结对培养",
+        TargetMetric::TrainingCompliance => "继续教育学时达标",
+        TargetMetric::ConvertedMentees => "结对培养转化",
     }
 }
 

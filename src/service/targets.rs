@@ -6,7 +6,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{commit_recorded, found, require};
-use crate::domain::progress::{Interval, Measure, Progress, TargetMetric, evaluate, history_dates};
+use crate::domain::progress::{
+    GoalRatio, Interval, Measure, Progress, TargetMetric, evaluate, history_dates,
+};
 use crate::domain::{Actor, DesignationKind, Label, Level, Permission, rules};
 use crate::error::{Error, Result};
 use crate::store::series::{Point, Series, measure};
@@ -20,6 +22,8 @@ pub struct NewTarget {
     pub metric: TargetMetric,
     pub goal: Option<i32>,
     pub per_member: Option<i32>,
+    /// The share to reach (training compliance only).
+    pub goal_ratio: Option<GoalRatio>,
     /// `None`: the metric's default (`TargetMetric::default_min_level`).
     pub min_level: Option<Level>,
     /// `None`: the whole key-teacher family.
@@ -34,6 +38,7 @@ pub struct TargetPatch {
     pub title: Option<Label>,
     pub goal: Option<i32>,
     pub per_member: Option<i32>,
+    pub goal_ratio: Option<GoalRatio>,
     pub min_level: Option<Level>,
     pub kinds: Option<Vec<DesignationKind>>,
     pub baseline_on: Option<NaiveDate>,
@@ -46,6 +51,41 @@ pub struct TargetProgress {
     pub target: target::Model,
     pub as_of: NaiveDate,
     pub progress: Progress,
+    /// What the value is out of on the day: employed teachers (compliance), mentees
+    /// (conversion), members in force (mentoring quota); 0 for the others.
+    pub whole: i64,
+}
+
+impl TargetProgress {
+    /// The value's share of its whole, for the metrics that have one: compliance (on track ÷
+    /// employed) and conversion (converted ÷ mentees), 0 over an empty whole (rules 10, 12).
+    pub fn rate(&self) -> Option<f64> {
+        let metric = metric(&self.target).ok()?;
+        has_rate(metric).then(|| share(self.progress.current, self.whole))
+    }
+}
+
+/// Whether a metric's points carry a rate (see [`TargetProgress::rate`]).
+pub fn has_rate(metric: TargetMetric) -> bool {
+    matches!(
+        metric,
+        TargetMetric::TrainingCompliance | TargetMetric::ConvertedMentees
+    )
+}
+
+/// `part ÷ whole`, 0 when the whole is 0.
+pub fn share(part: i64, whole: i64) -> f64 {
+    if whole > 0 {
+        part as f64 / whole as f64
+    } else {
+        0.0
+    }
+}
+
+pub fn goal_ratio(t: &target::Model) -> Result<Option<GoalRatio>> {
+    t.goal_ratio_bp
+        .map(|bp| GoalRatio::from_basis_points(bp).map_err(Error::stored))
+        .transpose()
 }
 
 pub fn metric(t: &target::Model) -> Result<TargetMetric> {
@@ -88,8 +128,41 @@ fn parse_code(code: &str) -> Result<String> {
     }
 }
 
-/// The goal fields a metric takes: a fixed goal, or a per-member quota for mentoring.
-fn check_shape(metric: TargetMetric, goal: Option<i32>, per_member: Option<i32>) -> Result<()> {
+/// The goal fields a metric takes: a ratio for training compliance, a per-member quota for
+/// mentoring, a fixed goal for the others.
+fn check_shape(
+    metric: TargetMetric,
+    goal: Option<i32>,
+    per_member: Option<i32>,
+    goal_ratio: Option<GoalRatio>,
+) -> Result<()> {
+    if metric == TargetMetric::TrainingCompliance {
+        if goal.is_some() {
+            return Err(Error::invalid(
+                "goal",
+                "a compliance target's goal is a share of the employed: give goalRatio, e.g. 0.95",
+            ));
+        }
+        if per_member.is_some() {
+            return Err(Error::invalid(
+                "perMember",
+                "only a mentoring quota has one",
+            ));
+        }
+        if goal_ratio.is_none() {
+            return Err(Error::invalid(
+                "goalRatio",
+                "a compliance target needs one, e.g. 0.95",
+            ));
+        }
+        return Ok(());
+    }
+    if goal_ratio.is_some() {
+        return Err(Error::invalid(
+            "goalRatio",
+            "only a TRAINING_COMPLIANCE target has a ratio goal",
+        ));
+    }
     match metric {
         TargetMetric::MenteesPerMember => {
             if goal.is_some() {
@@ -117,6 +190,32 @@ fn check_shape(metric: TargetMetric, goal: Option<i32>, per_member: Option<i32>)
     Ok(())
 }
 
+/// Compliance counts no designations, and rule 12 fixes the level (COUNTY) and kinds (the
+/// whole family) a conversion counts: a level or kinds given for them would be ignored, so they
+/// are refused instead.
+fn check_level_and_kinds(
+    metric: TargetMetric,
+    min_level: Option<Level>,
+    kinds: Option<&[DesignationKind]>,
+) -> Result<()> {
+    if metric.takes_level_and_kinds() {
+        return Ok(());
+    }
+    let why = match metric {
+        TargetMetric::ConvertedMentees => {
+            "rule 12 counts conversions at COUNTY or above over the whole key-teacher family"
+        }
+        _ => "training compliance counts no designations",
+    };
+    if min_level.is_some() {
+        return Err(Error::invalid("minLevel", why));
+    }
+    if kinds.is_some() {
+        return Err(Error::invalid("kinds", why));
+    }
+    Ok(())
+}
+
 fn check_dates(baseline_on: NaiveDate, deadline: NaiveDate) -> Result<()> {
     if deadline <= baseline_on {
         return Err(Error::invalid("deadline", "must be after baselineOn"));
@@ -139,7 +238,8 @@ pub async fn targets(db: &Db, actor: &Actor, include_retired: bool) -> Result<Ve
 pub async fn create_target(db: &Db, actor: &Actor, input: NewTarget) -> Result<target::Model> {
     require(actor, Permission::ManageTargets)?;
     let code = parse_code(&input.code)?;
-    check_shape(input.metric, input.goal, input.per_member)?;
+    check_shape(input.metric, input.goal, input.per_member, input.goal_ratio)?;
+    check_level_and_kinds(input.metric, input.min_level, input.kinds.as_deref())?;
     check_dates(input.baseline_on, input.deadline)?;
     let min_level = input
         .min_level
@@ -158,6 +258,7 @@ pub async fn create_target(db: &Db, actor: &Actor, input: NewTarget) -> Result<t
         metric: Set(input.metric.code().to_owned()),
         goal: Set(input.goal),
         per_member: Set(input.per_member),
+        goal_ratio_bp: Set(input.goal_ratio.map(GoalRatio::basis_points)),
         min_level: Set(min_level.rank()),
         kinds: Set(encode_kinds(&kinds)),
         baseline_on: Set(input.baseline_on),
@@ -174,7 +275,8 @@ pub async fn create_target(db: &Db, actor: &Actor, input: NewTarget) -> Result<t
         "createTarget",
         model.id,
         json!({ "code": model.code, "metric": model.metric, "goal": model.goal,
-                "perMember": model.per_member, "deadline": model.deadline }),
+                "perMember": model.per_member, "goalRatioBp": model.goal_ratio_bp,
+                "deadline": model.deadline }),
     )
     .await?;
     Ok(model)
@@ -192,7 +294,12 @@ pub async fn update_target(
     let metric = metric(&before)?;
     let goal = patch.goal.or(before.goal);
     let per_member = patch.per_member.or(before.per_member);
-    check_shape(metric, goal, per_member)?;
+    let ratio = match patch.goal_ratio {
+        Some(r) => Some(r),
+        None => goal_ratio(&before)?,
+    };
+    check_shape(metric, goal, per_member, ratio)?;
+    check_level_and_kinds(metric, patch.min_level, patch.kinds.as_deref())?;
     let baseline_on = patch.baseline_on.unwrap_or(before.baseline_on);
     let deadline = patch.deadline.unwrap_or(before.deadline);
     check_dates(baseline_on, deadline)?;
@@ -211,6 +318,7 @@ pub async fn update_target(
     }
     active.goal = Set(goal);
     active.per_member = Set(per_member);
+    active.goal_ratio_bp = Set(ratio.map(GoalRatio::basis_points));
     if let Some(level) = patch.min_level {
         active.min_level = Set(level.rank());
     }
@@ -230,6 +338,7 @@ pub async fn update_target(
             "title": { "before": before.title, "after": after.title },
             "goal": { "before": before.goal, "after": after.goal },
             "perMember": { "before": before.per_member, "after": after.per_member },
+            "goalRatioBp": { "before": before.goal_ratio_bp, "after": after.goal_ratio_bp },
             "minLevel": { "before": before.min_level, "after": after.min_level },
             "kinds": { "before": before.kinds, "after": after.kinds },
             "baselineOn": { "before": before.baseline_on, "after": after.baseline_on },
@@ -289,19 +398,27 @@ fn series(t: &target::Model) -> Result<Series> {
             min_level,
             per_member: i64::from(t.per_member.unwrap_or(0)),
         },
+        TargetMetric::TrainingCompliance => Series::TrainingCompliance,
+        TargetMetric::ConvertedMentees => Series::ConvertedMentees,
     })
 }
 
-/// A point as a measure: for the mentoring quota the goal is Q × members in force that day.
-fn as_measure(t: &target::Model, point: Point) -> Measure {
-    let goal = match t.per_member {
-        Some(q) if t.goal.is_none() => i64::from(q) * point.members,
-        _ => i64::from(t.goal.unwrap_or(0)),
+/// A point as a measure. The goal varies by day for two metrics: the mentoring quota's is Q ×
+/// members in force; a compliance target's is the least number on track that meets its
+/// ratio of the teachers employed that day (0.95 of 201 employed is 191).
+fn as_measure(t: &target::Model, point: Point) -> Result<Measure> {
+    let goal = if let Some(ratio) = goal_ratio(t)? {
+        ratio.of(point.members)
+    } else {
+        match t.per_member {
+            Some(q) if t.goal.is_none() => i64::from(q) * point.members,
+            _ => i64::from(t.goal.unwrap_or(0)),
+        }
     };
-    Measure {
+    Ok(Measure {
         value: point.value,
         goal,
-    }
+    })
 }
 
 async fn evaluate_target(
@@ -310,12 +427,14 @@ async fn evaluate_target(
     d: NaiveDate,
 ) -> Result<TargetProgress> {
     let points = measure(db, &series(&t)?, &[d, t.baseline_on, t.deadline]).await?;
-    let at = |i: usize| as_measure(&t, points.get(i).copied().unwrap_or_default());
-    let progress = evaluate(t.baseline_on, t.deadline, d, at(0), at(1), at(2));
+    let point = |i: usize| points.get(i).copied().unwrap_or_default();
+    let at = |i: usize| as_measure(&t, point(i));
+    let progress = evaluate(t.baseline_on, t.deadline, d, at(0)?, at(1)?, at(2)?);
     Ok(TargetProgress {
         target: t,
         as_of: d,
         progress,
+        whole: point(0).members,
     })
 }
 
@@ -348,14 +467,31 @@ pub async fn target_progress(
 /// terms in a compound SELECT; PostgreSQL would run until the request timeout).
 pub const MAX_HISTORY_POINTS: usize = 400;
 
-/// The target's value at each history point up to `d`, in one query.
+/// The most points of a compliance or conversion history: each point is a pass over the
+/// teachers (or the pairs) rather than a join to a table of days, so these series are bounded
+/// tighter — ten years by month.
+pub const MAX_SCANNED_POINTS: usize = 120;
+
+/// The target's value at each history point up to `d`, with the whole it is out of (see
+/// [`TargetProgress::whole`]), in one query.
 pub async fn history(
     db: &Db,
     t: &target::Model,
     d: NaiveDate,
     every: Interval,
-) -> Result<Vec<(NaiveDate, i64)>> {
+) -> Result<Vec<(NaiveDate, Point)>> {
     let dates = history_dates(t.baseline_on, d, every);
+    if has_rate(metric(t)?) && dates.len() > MAX_SCANNED_POINTS {
+        return Err(Error::invalid(
+            "every",
+            format!(
+                "a compliance or conversion history of {} points is over the \
+                 {MAX_SCANNED_POINTS} allowed: each point is a count over the registry; ask by \
+                 quarter or year",
+                dates.len()
+            ),
+        ));
+    }
     if dates.len() > MAX_HISTORY_POINTS {
         return Err(Error::invalid(
             "every",
@@ -367,9 +503,5 @@ pub async fn history(
         ));
     }
     let points = measure(&db.read, &series(t)?, &dates).await?;
-    Ok(dates
-        .into_iter()
-        .zip(points)
-        .map(|(date, p)| (date, p.value))
-        .collect())
+    Ok(dates.into_iter().zip(points).collect())
 }

@@ -7,7 +7,9 @@
 //! database; nothing is counted in Rust.
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SimpleExpr};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement, SimpleExpr,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait};
 use uuid::Uuid;
 
@@ -42,6 +44,16 @@ pub async fn compliance(
     d: NaiveDate,
     filter: &CountFilter,
 ) -> Result<Vec<ComplianceRow>> {
+    run(db, dims, compliance_select(dims, d, filter)).await
+}
+
+/// The statement behind [`compliance`]: the grouping columns, `employed` and `on_track`. A
+/// target's history unites one per day (`store::series`), so that both read rule 10 from here.
+pub fn compliance_select(
+    dims: &[ComplianceDimension],
+    d: NaiveDate,
+    filter: &CountFilter,
+) -> SelectStatement {
     let h = Alias::new("h");
     let hours: SimpleExpr = Expr::cust("COALESCE(h.tenths, 0)");
     let on_track: SimpleExpr = Expr::case(
@@ -82,6 +94,14 @@ pub async fn compliance(
             Func::coalesce([on_track.sum(), Expr::val(0)]).cast_as(Alias::new("BIGINT")),
             Alias::new("on_track"),
         );
+    select
+}
+
+async fn run(
+    db: &impl ConnectionTrait,
+    dims: &[ComplianceDimension],
+    select: SelectStatement,
+) -> Result<Vec<ComplianceRow>> {
     let rows = db.query_all(&select).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {

@@ -142,7 +142,21 @@ pub async fn figures(
     which: Cohort,
     d: NaiveDate,
 ) -> Result<Figures, DbErr> {
-    let stmt = Query::select()
+    let stmt = figures_select(which, d);
+    let Some(row) = db.query_one(&stmt).await? else {
+        return Ok(Figures::default());
+    };
+    Ok(Figures {
+        cohort: row.try_get("", "cohort")?,
+        // SUM over no rows is NULL.
+        converted: row.try_get::<Option<i64>>("", "converted")?.unwrap_or(0),
+    })
+}
+
+/// The statement behind [`figures`]: one row, `cohort` and `converted` (NULL over an empty
+/// cohort). A target's history unites one per day (`store::series`).
+pub fn figures_select(which: Cohort, d: NaiveDate) -> SelectStatement {
+    Query::select()
         .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("cohort"))
         .expr_as(
             Expr::expr(Func::sum(
@@ -152,15 +166,7 @@ pub async fn figures(
             Alias::new("converted"),
         )
         .from_subquery(cohort(which, d), c())
-        .to_owned();
-    let Some(row) = db.query_one(&stmt).await? else {
-        return Ok(Figures::default());
-    };
-    Ok(Figures {
-        cohort: row.try_get("", "cohort")?,
-        // SUM over no rows is NULL.
-        converted: row.try_get::<Option<i64>>("", "converted")?.unwrap_or(0),
-    })
+        .to_owned()
 }
 
 /// The converted people on `d`, the earliest in the cohort first, at most `limit`: each with

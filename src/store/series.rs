@@ -7,7 +7,10 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr};
 
-use super::{designation, key_span, mentoring_pair, studio, studio_member, teacher};
+use super::counts::CountFilter;
+use super::{
+    compliance, conversion, designation, key_span, mentoring_pair, studio, studio_member, teacher,
+};
 use uuid::Uuid;
 
 use crate::domain::{DesignationKind, Level};
@@ -25,9 +28,15 @@ pub enum Series {
     /// Members in force of studios at `min_level` or above, and the sum of their pair counts
     /// capped at `per_member` (rule 7).
     Mentoring { min_level: Level, per_member: i64 },
+    /// Teachers on track with their training hours (rule 10), beside the employed.
+    TrainingCompliance,
+    /// The county's converted mentees (rule 12), beside its mentees.
+    ConvertedMentees,
 }
 
-/// A measure on one day: the value, and for the mentoring quota the members in force.
+/// A measure on one day: the value, and the whole it is out of — the members in force for
+/// the mentoring quota, the employed teachers for training compliance, the mentees for
+/// conversion; 0 for the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Point {
     pub value: i64,
@@ -70,17 +79,29 @@ pub async fn measure(
     if dates.is_empty() {
         return Ok(Vec::new());
     }
-    let table = days_table(db.get_database_backend(), dates);
+    let table = || days_table(db.get_database_backend(), dates);
     let stmt = match series {
-        Series::Studios { min_level } => studios(table, *min_level),
+        // Rule 10 and rule 12 are read from the one statement each that answers a single
+        // day; a series unites one per day. Each scans the teachers (or the pairs), so a
+        // history costs its points' worth: see `graphql::cost::history`.
+        Series::TrainingCompliance => per_day(dates, |d| {
+            let x = compliance::compliance_select(&[], d, &CountFilter::default());
+            (x, "on_track", "employed")
+        }),
+        Series::ConvertedMentees => per_day(dates, |d| {
+            let x = conversion::figures_select(conversion::Cohort::County { hosted: None }, d);
+            (x, "converted", "cohort")
+        }),
+        // The others join a table of the days to the rows: one scan for any number of days.
+        Series::Studios { min_level } => studios(table(), *min_level),
         Series::KeyTeachers { min_level, kinds } if key_span::answers(kinds) => {
-            key_teacher_changes(table, *min_level)
+            key_teacher_changes(table(), *min_level)
         }
-        Series::KeyTeachers { min_level, kinds } => key_teachers(table, *min_level, kinds),
+        Series::KeyTeachers { min_level, kinds } => key_teachers(table(), *min_level, kinds),
         Series::Mentoring {
             min_level,
             per_member,
-        } => mentoring(table, *min_level, *per_member, None),
+        } => mentoring(table(), *min_level, *per_member, None),
     };
     let mut points = vec![Point::default(); dates.len()];
     for row in db.query_all(&stmt).await? {
@@ -91,6 +112,34 @@ pub async fn measure(
         }
     }
     Ok(points)
+}
+
+/// `SELECT 0 AS i, value, members FROM (day 0's statement) UNION ALL SELECT 1, …`: `one`
+/// gives a day's one-row statement and the names of its value and whole columns.
+fn per_day(
+    dates: &[NaiveDate],
+    one: impl Fn(NaiveDate) -> (SelectStatement, &'static str, &'static str),
+) -> SelectStatement {
+    let x = Alias::new("x");
+    let branch = |i: usize, d: NaiveDate| {
+        let (stmt, value, whole) = one(d);
+        let col = |name: &str| -> SimpleExpr {
+            let parts: [SimpleExpr; 2] =
+                [Expr::col((x.clone(), Alias::new(name))), Expr::val(0i64)];
+            Func::coalesce(parts).cast_as(Alias::new("BIGINT"))
+        };
+        Query::select()
+            .expr_as(Expr::val(i as i64), Alias::new("i"))
+            .expr_as(col(value), Alias::new("value"))
+            .expr_as(col(whole), Alias::new("members"))
+            .from_subquery(stmt, x.clone())
+            .to_owned()
+    };
+    let mut table = branch(0, dates[0]);
+    for (i, d) in dates.iter().enumerate().skip(1) {
+        table.union(UnionType::All, branch(i, *d));
+    }
+    table
 }
 
 fn studios(days_table: SelectStatement, min_level: Level) -> SelectStatement {

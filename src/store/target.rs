@@ -15,6 +15,8 @@ pub struct Model {
     pub goal: Option<i32>,
     /// The per-member quota Q of a mentoring target.
     pub per_member: Option<i32>,
+    /// The goal of a ratio target (training compliance) in basis points: 9500 is 0.95.
+    pub goal_ratio_bp: Option<i32>,
     /// Rank of `Level`: designations (key teachers) or studios (the others) at or above it.
     pub min_level: i16,
     /// Designation kind codes, comma-separated (key-teacher targets).

@@ -20,6 +20,7 @@ mod designations;
 mod errors;
 mod exporting_reports;
 mod fuzzed_inputs;
+mod growth_targets;
 mod hardening_the_api;
 mod host_departure;
 mod importing_sheets;
