@@ -8,9 +8,10 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::domain::Actor;
+use crate::domain::{Actor, Level, OutputKind};
 use crate::error::Error;
-use crate::service::reads;
+use crate::service::{reads, studios};
+use crate::store::conversion::Figures;
 use crate::store::mentoring_pair::PairsBy;
 use crate::store::{
     Db, designation, enrollment, mentoring_activity, mentoring_pair, reserve_entry, school, studio,
@@ -87,6 +88,15 @@ pub struct TokensOf(pub Uuid);
 /// A studio's mentoring quota on a day with a per-member quota.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct QuotaOn(pub Uuid, pub NaiveDate, pub i64);
+/// A studio's outputs dated within a range (both ends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OutputsIn(pub Uuid, pub NaiveDate, pub NaiveDate);
+/// A studio's output counts by kind and level within a range (both ends).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OutputCountsIn(pub Uuid, pub NaiveDate, pub NaiveDate);
+/// A studio's conversion on a day (rule 12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ConversionOn(pub Uuid, pub NaiveDate);
 
 type LoadResult<K, V> = Result<HashMap<K, V>, Failed>;
 
@@ -329,6 +339,71 @@ impl async_graphql::dataloader::Loader<QuotaOn> for Loaders {
         for ((day, q), ids) in groups {
             for (studio, point) in reads::quotas(&self.db, self.actor()?, &ids, day, q).await? {
                 out.insert(QuotaOn(studio, day, q), point);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Groups range keys by their range: one statement per range asked, however many studios.
+fn by_range<K: Copy>(
+    keys: &[K],
+    split: impl Fn(K) -> (Uuid, NaiveDate, NaiveDate),
+) -> HashMap<(NaiveDate, NaiveDate), Vec<Uuid>> {
+    let mut ranges: HashMap<(NaiveDate, NaiveDate), Vec<Uuid>> = HashMap::new();
+    for k in keys {
+        let (id, from, to) = split(*k);
+        ranges.entry((from, to)).or_default().push(id);
+    }
+    ranges
+}
+
+impl async_graphql::dataloader::Loader<OutputsIn> for Loaders {
+    type Value = Vec<studios::Output>;
+    type Error = Failed;
+    async fn load(&self, asked: &[OutputsIn]) -> LoadResult<OutputsIn, Self::Value> {
+        let mut out: HashMap<OutputsIn, Self::Value> =
+            asked.iter().map(|k| (*k, Vec::new())).collect();
+        for ((from, to), ids) in by_range(asked, |k| (k.0, k.1, k.2)) {
+            for o in studios::outputs(&self.db, self.actor()?, &ids, from, to).await? {
+                out.entry(OutputsIn(o.output.studio_id, from, to))
+                    .or_default()
+                    .push(o);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl async_graphql::dataloader::Loader<OutputCountsIn> for Loaders {
+    type Value = Vec<(OutputKind, Level, i64)>;
+    type Error = Failed;
+    async fn load(&self, asked: &[OutputCountsIn]) -> LoadResult<OutputCountsIn, Self::Value> {
+        let mut out: HashMap<OutputCountsIn, Self::Value> =
+            asked.iter().map(|k| (*k, Vec::new())).collect();
+        for ((from, to), ids) in by_range(asked, |k| (k.0, k.1, k.2)) {
+            let rows = studios::output_counts(&self.db, self.actor()?, &ids, from, to).await?;
+            for (studio, kind, level, n) in rows {
+                out.entry(OutputCountsIn(studio, from, to))
+                    .or_default()
+                    .push((kind, level, n));
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl async_graphql::dataloader::Loader<ConversionOn> for Loaders {
+    type Value = Figures;
+    type Error = Failed;
+    async fn load(&self, asked: &[ConversionOn]) -> LoadResult<ConversionOn, Figures> {
+        let mut out: HashMap<ConversionOn, Figures> =
+            asked.iter().map(|k| (*k, Figures::default())).collect();
+        for (day, ids) in by_day(asked, |k| (k.0, k.1)) {
+            for (studio, f) in
+                studios::studio_conversions(&self.db, self.actor()?, &ids, day).await?
+            {
+                out.insert(ConversionOn(studio, day), f);
             }
         }
         Ok(out)

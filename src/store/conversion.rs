@@ -70,22 +70,9 @@ fn cohort(which: Cohort, d: NaiveDate) -> SelectStatement {
                 .to_owned()
         }
         Cohort::Studio(_) | Cohort::County { .. } => {
+            let mut q = mentees(d);
             let p = Alias::new("p");
             let col = |c: mentoring_pair::Column| Expr::col((p.clone(), c));
-            let mut q = Query::select()
-                .expr_as(
-                    col(mentoring_pair::Column::MenteeTeacherId),
-                    Alias::new("teacher_id"),
-                )
-                .expr_as(
-                    Func::min(col(mentoring_pair::Column::StartedOn)),
-                    Alias::new("since"),
-                )
-                .from_as(mentoring_pair::Entity, p.clone())
-                .and_where(col(mentoring_pair::Column::StartedOn).lte(d))
-                .and_where(mentoring_pair::counts_on(p.clone(), d))
-                .group_by_col((p.clone(), mentoring_pair::Column::MenteeTeacherId))
-                .to_owned();
             match which {
                 Cohort::Studio(id) => {
                     q.and_where(col(mentoring_pair::Column::StudioId).eq(id));
@@ -100,6 +87,27 @@ fn cohort(which: Cohort, d: NaiveDate) -> SelectStatement {
             q
         }
     }
+}
+
+/// Mentees on `d` (pairs `p` started by then, not withdrawn by then) with the start of their
+/// earliest counted pair: `teacher_id, since`, one row a person.
+fn mentees(d: NaiveDate) -> SelectStatement {
+    let p = Alias::new("p");
+    let col = |c: mentoring_pair::Column| Expr::col((p.clone(), c));
+    Query::select()
+        .expr_as(
+            col(mentoring_pair::Column::MenteeTeacherId),
+            Alias::new("teacher_id"),
+        )
+        .expr_as(
+            Func::min(col(mentoring_pair::Column::StartedOn)),
+            Alias::new("since"),
+        )
+        .from_as(mentoring_pair::Entity, p.clone())
+        .and_where(col(mentoring_pair::Column::StartedOn).lte(d))
+        .and_where(mentoring_pair::counts_on(p.clone(), d))
+        .group_by_col((p.clone(), mentoring_pair::Column::MenteeTeacherId))
+        .to_owned()
 }
 
 /// The cohort member `c` is employed on `d` (rule 1).
@@ -167,6 +175,52 @@ pub fn figures_select(which: Cohort, d: NaiveDate) -> SelectStatement {
         )
         .from_subquery(cohort(which, d), c())
         .to_owned()
+}
+
+/// [`figures`] of each of several studios' mentees on `d`, in one statement: the mentees are
+/// grouped by studio as well as by person, so each studio's `since` is its own earliest pair.
+/// Studios with no mentees are absent.
+pub async fn figures_by_studio(
+    db: &impl ConnectionTrait,
+    studio_ids: &[Uuid],
+    d: NaiveDate,
+) -> Result<Vec<(Uuid, Figures)>, DbErr> {
+    if studio_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let p = Alias::new("p");
+    let studio_col = Expr::col((p.clone(), mentoring_pair::Column::StudioId));
+    let per_studio = mentees(d)
+        .expr_as(studio_col.clone(), Alias::new("studio_id"))
+        .and_where(studio_col.is_in(studio_ids.iter().copied()))
+        .group_by_col((p, mentoring_pair::Column::StudioId))
+        .to_owned();
+    let studio_id = Expr::col((c(), Alias::new("studio_id")));
+    let stmt = Query::select()
+        .expr_as(studio_id.clone(), Alias::new("studio_id"))
+        .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("cohort"))
+        .expr_as(
+            Expr::expr(Func::sum(
+                Expr::case(converted(d), Expr::val(1)).finally(Expr::val(0)),
+            ))
+            .cast_as(Alias::new("BIGINT")),
+            Alias::new("converted"),
+        )
+        .from_subquery(per_studio, c())
+        .add_group_by([studio_id])
+        .to_owned();
+    let rows = db.query_all(&stmt).await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("", "studio_id")?,
+                Figures {
+                    cohort: row.try_get("", "cohort")?,
+                    converted: row.try_get::<Option<i64>>("", "converted")?.unwrap_or(0),
+                },
+            ))
+        })
+        .collect()
 }
 
 /// The converted people on `d`, the earliest in the cohort first, at most `limit`: each with

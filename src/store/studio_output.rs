@@ -50,18 +50,19 @@ pub mod author {
 /// `hosted` keeps those of studios the teacher hosts.
 pub async fn in_range(
     db: &impl ConnectionTrait,
-    studio_id: Uuid,
+    studio_ids: &[Uuid],
     from: NaiveDate,
     to: NaiveDate,
     hosted: Option<Uuid>,
 ) -> Result<Vec<Model>, DbErr> {
     Entity::find()
-        .filter(Column::StudioId.eq(studio_id))
+        .filter(Column::StudioId.is_in(studio_ids.iter().copied()))
         .filter(Column::Date.gte(from))
         .filter(Column::Date.lte(to))
         .apply_if(hosted, |q, host| {
             q.filter(Column::StudioId.in_subquery(studio::hosted_ids(host)))
         })
+        .order_by_asc(Column::StudioId)
         .order_by_asc(Column::Date)
         .order_by_asc(Column::Id)
         .all(db)
@@ -81,22 +82,23 @@ pub async fn authors_of(
         .await
 }
 
-/// Rule 11's counts: a studio's outputs dated within `from..=to` (both ends), grouped by kind
+/// Rule 11's counts: each of some studios' outputs dated within `from..=to` (both ends), grouped by kind
 /// and level rank, one `GROUP BY`; groups with none are absent. `hosted` as for [`in_range`].
 pub async fn counts(
     db: &impl ConnectionTrait,
-    studio_id: Uuid,
+    studio_ids: &[Uuid],
     from: NaiveDate,
     to: NaiveDate,
     hosted: Option<Uuid>,
-) -> Result<Vec<(String, i16, i64)>, DbErr> {
+) -> Result<Vec<(Uuid, String, i16, i64)>, DbErr> {
     let o = Alias::new("o");
     let stmt = Query::select()
+        .column((o.clone(), Column::StudioId))
         .column((o.clone(), Column::Kind))
         .column((o.clone(), Column::Level))
         .expr_as(Expr::col((o.clone(), Column::Id)).count(), Alias::new("n"))
         .from_as(Entity, o.clone())
-        .and_where(Expr::col((o.clone(), Column::StudioId)).eq(studio_id))
+        .and_where(Expr::col((o.clone(), Column::StudioId)).is_in(studio_ids.iter().copied()))
         .and_where(Expr::col((o.clone(), Column::Date)).gte(from))
         .and_where(Expr::col((o.clone(), Column::Date)).lte(to))
         .apply_if(hosted, |q, host| {
@@ -104,8 +106,10 @@ pub async fn counts(
                 Expr::col((o.clone(), Column::StudioId)).in_subquery(studio::hosted_ids(host)),
             );
         })
+        .group_by_col((o.clone(), Column::StudioId))
         .group_by_col((o.clone(), Column::Kind))
         .group_by_col((o.clone(), Column::Level))
+        .order_by((o.clone(), Column::StudioId), sea_orm::Order::Asc)
         .order_by((o.clone(), Column::Kind), sea_orm::Order::Asc)
         .order_by((o, Column::Level), sea_orm::Order::Asc)
         .to_owned();
@@ -113,6 +117,7 @@ pub async fn counts(
     rows.iter()
         .map(|r| {
             Ok((
+                r.try_get("", "studio_id")?,
                 r.try_get("", "kind")?,
                 r.try_get("", "level")?,
                 r.try_get("", "n")?,

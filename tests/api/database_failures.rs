@@ -48,6 +48,16 @@ async fn populated(postgres: bool) -> Option<TestApp> {
         json!({ "s": studio }),
     )
     .await;
+    app.ok(
+        "mutation($t: UUID!) { recordTraining(teacherId: $t, input: { title: \"县级培训\", level: COUNTY, kind: COURSE, organiser: \"县教师进修学校\", startedOn: \"2024-05-06\", endedOn: \"2024-05-07\", hours: 12 }) { id } }",
+        json!({ "t": host }),
+    )
+    .await;
+    app.ok(
+        "mutation($s: UUID!, $h: UUID!) { logStudioOutput(input: { studioId: $s, kind: PAPER, title: \"论文\", date: \"2024-06-01\", level: COUNTY, authorIds: [$h] }) { id } }",
+        json!({ "s": studio, "h": host }),
+    )
+    .await;
     Some(app)
 }
 
@@ -134,6 +144,36 @@ const CASES: &[(&str, &[&str])] = &[
     (
         "targets",
         &["{ targets { code } }", "{ progress { current } }"],
+    ),
+    (
+        "training_records",
+        &[
+            "{ teachers { nodes { trainingRecords { id } } } }",
+            "{ teachers { nodes { trainingHours { hours } } } }",
+            "{ trainingCompliance { employed } }",
+            "{ teachers(filter: { trainingBehindOn: \"2026-12-31\" }) { totalCount } }",
+        ],
+    ),
+    (
+        "studio_outputs",
+        &[
+            "{ studios { nodes { outputs(from: \"2024-01-01\", to: \"2024-12-31\") { id } } } }",
+            "{ studios { nodes { outputCounts(from: \"2024-01-01\", to: \"2024-12-31\") { count } } } }",
+        ],
+    ),
+    (
+        "studio_output_authors",
+        &[
+            "{ studios { nodes { outputs(from: \"2024-01-01\", to: \"2024-12-31\") { authors { id } } } } }",
+        ],
+    ),
+    // Conversion reads pairs and designations; the county's a reserve pool too.
+    (
+        "mentoring_pairs",
+        &[
+            "{ studios { nodes { conversion { mentees } } } }",
+            "{ conversion { mentees { converted } } }",
+        ],
     ),
     ("audit_events", &["{ auditEvents { totalCount } }"]),
     ("subjects", &["{ subjects }"]),

@@ -14,6 +14,7 @@ on_both_databases!(
     conversion_counts_designations_awarded_on_or_after_the_pairs_start,
     the_reserve_pool_converts_through_designations_after_the_first_entry,
     the_studio_report_gathers_the_assessment_in_a_few_statements,
+    a_page_of_studios_reads_its_growth_in_a_few_statements,
 );
 
 const LOG: &str = "mutation($i: StudioOutputInput!) { logStudioOutput(input: $i) { id kind level date title authors { id } } }";
@@ -585,4 +586,100 @@ async fn the_studio_report_gathers_the_assessment_in_a_few_statements(app: TestA
         .await;
     let hidden = app.ok_as(&other, REPORT, json!({ "s": studio })).await;
     assert_eq!(hidden["studioReport"], Value::Null);
+}
+
+/// Leadership's "which studios grow key teachers?" is one query over the studios page: the
+/// conversion, outputs and output counts of every studio on it load through dataloaders, a
+/// statement per field whatever the number of studios.
+async fn a_page_of_studios_reads_its_growth_in_a_few_statements(app: TestApp) {
+    const PAGE: &str = "{ studios { nodes { name
+        conversion(asOf: \"2024-12-31\") { mentees converted }
+        outputCounts(from: \"2024-01-01\", to: \"2024-12-31\") { kind count }
+        outputs(from: \"2024-01-01\", to: \"2024-12-31\") { title authors { id } } } } }";
+    let (a, b, _) = two_studios_and_their_mentees(&app).await;
+    let admin = app.admin.clone();
+    let host_of = |studio: &str| {
+        let studio = studio.to_owned();
+        let app = &app;
+        async move {
+            app.ok(
+                "query($s: UUID!) { studio(id: $s) { host { id } } }",
+                json!({ "s": studio }),
+            )
+            .await["studio"]["host"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let (ha, hb) = (host_of(&a).await, host_of(&b).await);
+    app.ok(LOG, output(&a, "PAPER", "COUNTY", "2024-09-01", &[&ha]))
+        .await;
+    app.ok(LOG, output(&b, "AWARD", "MUNICIPAL", "2024-10-01", &[&hb]))
+        .await;
+    app.reset_statements();
+    let two = app.ok(PAGE, json!({})).await;
+    let with_two = app.statements();
+    let by_name = |page: &Value, name: &str| -> Value {
+        page["studios"]["nodes"]
+            .as_array()
+            .and_then(|ns| ns.iter().find(|n| n["name"] == name))
+            .cloned()
+            .unwrap_or_default()
+    };
+    // The same figures as each studio asked alone (see the conversion test above).
+    assert_eq!(
+        by_name(&two, "转化甲工作室")["conversion"],
+        json!({ "mentees": 4, "converted": 2 })
+    );
+    assert_eq!(
+        by_name(&two, "转化乙工作室")["conversion"],
+        json!({ "mentees": 4, "converted": 1 })
+    );
+    assert_eq!(
+        by_name(&two, "转化乙工作室")["outputCounts"],
+        json!([{ "kind": "AWARD", "count": 1 }])
+    );
+    assert_eq!(
+        by_name(&two, "转化甲工作室")["outputs"],
+        json!([{ "title": "PAPER 2024-09-01", "authors": [{ "id": ha }] }])
+    );
+    // Four more studios, each with a mentee and an output: not one statement more.
+    let school = app.create_school("更多工作室学校", "琴江镇", "URBAN").await;
+    for n in 0..4 {
+        let host = app
+            .create_teacher(&school, &format!("PG-HOST-{n}"), json!({}))
+            .await;
+        let mentee = app
+            .create_teacher(&school, &format!("PG-MENTEE-{n}"), json!({}))
+            .await;
+        let studio = app
+            .create_studio(
+                &format!("第{n}工作室"),
+                &school,
+                &host,
+                Some("2024-03-01"),
+                None,
+            )
+            .await;
+        app.pair(&admin, &studio, &host, &mentee, "2024-04-01")
+            .await;
+        app.ok(
+            LOG,
+            output(&studio, "OPEN_LESSON", "SCHOOL", "2024-05-01", &[&host]),
+        )
+        .await;
+    }
+    app.reset_statements();
+    let six = app.ok(PAGE, json!({})).await;
+    assert_eq!(six["studios"]["nodes"].as_array().map(Vec::len), Some(6));
+    assert_eq!(
+        app.statements(),
+        with_two,
+        "six studios cost as many statements as two"
+    );
+    assert_eq!(
+        by_name(&six, "第3工作室")["conversion"],
+        json!({ "mentees": 1, "converted": 0 })
+    );
 }

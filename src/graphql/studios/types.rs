@@ -15,8 +15,8 @@ use crate::graphql::enums::{
 use crate::graphql::error::{Api, to_graphql};
 use crate::graphql::loaders;
 use crate::graphql::loaders::{
-    ActivitiesOf, AssessmentsOf, MembersOn, MenteeCountOn, PairId, PairsOfStudio, QuotaOn,
-    StudioId, TeacherId,
+    ActivitiesOf, AssessmentsOf, ConversionOn, MembersOn, MenteeCountOn, OutputCountsIn, OutputsIn,
+    PairId, PairsOfStudio, QuotaOn, StudioId, TeacherId,
 };
 use crate::graphql::scalars::Date;
 use crate::graphql::types::{
@@ -24,6 +24,7 @@ use crate::graphql::types::{
 };
 use crate::graphql::{cost, viewer};
 use crate::service::studios as service;
+use crate::store::conversion::Cohort;
 use crate::store::{mentoring_activity, mentoring_pair, studio, studio_assessment, studio_member};
 
 pub(crate) async fn load_studio(ctx: &Context<'_>, id: Uuid) -> Result<Studio> {
@@ -184,12 +185,16 @@ impl Studio {
         #[graphql(desc = "First day of the range.")] from: Date,
         #[graphql(desc = "Last day of the range, included.")] to: Date,
     ) -> Result<Vec<StudioOutput>> {
-        let (actor, db) = viewer(ctx)?;
         service::range(from.0, to.0).api()?;
-        let rows = service::outputs(db, actor, self.0.id, from.0, to.0)
+        let rows = loaders(ctx)?
+            .load_one(OutputsIn(self.0.id, from.0, to.0))
             .await
             .api()?;
-        Ok(rows.into_iter().map(StudioOutput).collect())
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(StudioOutput)
+            .collect())
     }
     /// Outputs dated from `from` to `to` (both included) counted by kind and level (rule 11):
     /// one group per kind and level with at least one output.
@@ -200,12 +205,13 @@ impl Studio {
         #[graphql(desc = "First day of the range.")] from: Date,
         #[graphql(desc = "Last day of the range, included.")] to: Date,
     ) -> Result<Vec<OutputCount>> {
-        let (actor, db) = viewer(ctx)?;
         service::range(from.0, to.0).api()?;
-        let rows = service::output_counts(db, actor, self.0.id, from.0, to.0)
+        let rows = loaders(ctx)?
+            .load_one(OutputCountsIn(self.0.id, from.0, to.0))
             .await
             .api()?;
         Ok(rows
+            .unwrap_or_default()
             .into_iter()
             .map(|(kind, level, n)| OutputCount {
                 kind: kind.into(),
@@ -221,13 +227,23 @@ impl Studio {
         ctx: &Context<'_>,
         #[graphql(desc = "The day asked (default today).")] as_of: Option<Date>,
     ) -> Result<Conversion> {
-        let (actor, db) = viewer(ctx)?;
+        let (actor, _) = viewer(ctx)?;
         let d = as_of.map_or_else(rules::today, |d| d.0);
-        Ok(Conversion(
-            service::studio_conversion(db, actor, &self.0, d)
-                .await
-                .api()?,
-        ))
+        // A studio reached through another path (a teacher's memberships) is checked here;
+        // the figures of a page of studios then load in one statement.
+        if !service::may_read(actor, &self.0).api()? {
+            return Err(Error::NotFound("studio")).api();
+        }
+        let figures = loaders(ctx)?
+            .load_one(ConversionOn(self.0.id, d))
+            .await
+            .api()?
+            .unwrap_or_default();
+        Ok(Conversion(service::Conversion {
+            cohort: Cohort::Studio(self.0.id),
+            as_of: d,
+            figures,
+        }))
     }
     /// Periodic assessments (考核), oldest first.
     async fn assessments(&self, ctx: &Context<'_>) -> Result<Vec<StudioAssessment>> {

@@ -2,7 +2,7 @@
 //! day, and the key-teacher reserve pool's. The numbers come from `store::conversion` (SQL);
 //! here the actor's scope decides which cohort a request may see.
 
-use super::{may_read, read_scope};
+use super::read_scope;
 use crate::error::{Error, Result};
 use crate::store::conversion::{self, Cohort, Converted, Figures};
 use crate::store::{Db, studio};
@@ -30,22 +30,16 @@ impl Conversion {
     }
 }
 
-/// One studio's conversion on `d`: the studio is one the actor reads (the caller holds it).
-pub async fn studio_conversion(
+/// Several studios' conversion on `d` in one statement (a page of studios asks through a
+/// dataloader); each studio was read by the actor already, and one without mentees is absent.
+pub async fn studio_conversions(
     db: &Db,
     actor: &crate::domain::Actor,
-    s: &studio::Model,
+    ids: &[uuid::Uuid],
     d: NaiveDate,
-) -> Result<Conversion> {
-    if !may_read(actor, s)? {
-        return Err(Error::NotFound("studio"));
-    }
-    let cohort = Cohort::Studio(s.id);
-    Ok(Conversion {
-        cohort,
-        as_of: d,
-        figures: conversion::figures(&db.read, cohort, d).await?,
-    })
+) -> Result<Vec<(uuid::Uuid, Figures)>> {
+    read_scope(actor)?;
+    Ok(conversion::figures_by_studio(&db.read, ids, d).await?)
 }
 
 /// The county's conversion on `d`: every studio's mentees, each person once (for a studio
@@ -128,6 +122,7 @@ pub async fn studio_report(
         return Ok(None);
     };
     let cohort = Cohort::Studio(s.id);
+    let one = [s.id];
     let (quota, activities, outputs, figures) = tokio::try_join!(
         async {
             crate::store::series::mentoring_by_studio(&db.read, &[s.id], to, per_member)
@@ -139,7 +134,7 @@ pub async fn studio_report(
                 .await
                 .map_err(Error::from)
         },
-        super::output_counts(db, actor, s.id, from, to),
+        super::output_counts(db, actor, &one, from, to),
         async {
             conversion::figures(&db.read, cohort, to)
                 .await
@@ -157,7 +152,10 @@ pub async fn studio_report(
     Ok(Some(Report {
         quota: quota.into_iter().next().map(|(_, p)| p).unwrap_or_default(),
         activities,
-        outputs,
+        outputs: outputs
+            .into_iter()
+            .map(|(_, kind, level, n)| (kind, level, n))
+            .collect(),
         conversion: Conversion {
             cohort,
             as_of: to,

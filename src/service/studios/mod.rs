@@ -37,7 +37,7 @@ use crate::store::{self, Db, school, studio, studio_assessment, studio_member, t
 
 pub use growth::{
     Conversion, MAX_CONVERTED_LISTED, Report, converted_people, county_conversion,
-    studio_conversion, studio_report,
+    studio_conversions, studio_report,
 };
 pub use host::change_host;
 pub use members::{add_member, remove_member};

@@ -232,15 +232,16 @@ pub async fn delete_output(db: &Db, actor: &Actor, id: Uuid) -> Result<studio_ou
     Ok(old)
 }
 
-/// A studio's outputs dated within `from..=to`, with their authors: two statements.
+/// Some studios' outputs dated within `from..=to`, with their authors, by studio then date:
+/// two statements however many studios (a page of studios asks through a dataloader).
 pub async fn outputs(
     db: &Db,
     actor: &Actor,
-    studio_id: Uuid,
+    studio_ids: &[Uuid],
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Output>> {
-    let rows = studio_output::in_range(&db.read, studio_id, from, to, read_scope(actor)?).await?;
+    let rows = studio_output::in_range(&db.read, studio_ids, from, to, read_scope(actor)?).await?;
     let ids: Vec<Uuid> = rows.iter().map(|o| o.id).collect();
     let authors = if ids.is_empty() {
         Vec::new()
@@ -260,22 +261,22 @@ pub async fn outputs(
         .collect())
 }
 
-/// Rule 11's counts by kind and level over `from..=to`, both ends included.
+/// Rule 11's counts per studio by kind and level over `from..=to`, both ends included.
 pub async fn output_counts(
     db: &Db,
     actor: &Actor,
-    studio_id: Uuid,
+    studio_ids: &[Uuid],
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<(OutputKind, Level, i64)>> {
-    let rows = studio_output::counts(&db.read, studio_id, from, to, read_scope(actor)?).await?;
+) -> Result<Vec<(Uuid, OutputKind, Level, i64)>> {
+    let rows = studio_output::counts(&db.read, studio_ids, from, to, read_scope(actor)?).await?;
     rows.into_iter()
-        .map(|(kind, level, n)| {
+        .map(|(studio_id, kind, level, n)| {
             let kind = OutputKind::from_code(&kind)
                 .map_err(|e| Error::Internal(format!("stored output kind: {e}")))?;
             let level = Level::from_rank(level)
                 .map_err(|e| Error::Internal(format!("stored level: {e}")))?;
-            Ok((kind, level, n))
+            Ok((studio_id, kind, level, n))
         })
         .collect()
 }
