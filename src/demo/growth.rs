@@ -1,9 +1,9 @@
 //! Conversion (rule 12): the county's 2026 key-teacher batch also names teachers the studios
 //! mentored and teachers of the key-teacher reserve pool, so that `conversion` has a story:
-//! the older, better-run studios grow key teachers, others (初中物理, 体育与健康, the young
-//! 初中语文 and 道德与法治) none of their own, and a share of the reserve pool makes it. A
-//! mentee paired in two studios counts in both (rule 12), so a studio can show a conversion
-//! another studio's pair drew (道德与法治's two).
+//! the older, better-run studios have better chances ([`GROWTH_PERCENT`]) and grow key
+//! teachers, others none, and a share of the reserve pool makes it. A mentee is considered
+//! once, through their first pair drawn, but counts in every studio they were paired in (rule
+//! 12), so a studio can show a conversion another studio's pair drew.
 //!
 //! Every award is dated on the 2026 batch's day (10 September 2026), after the pair's start
 //! or the pool entry it follows, so the 2023 plan's numbers on its deadline (31 December 2025)

@@ -20,8 +20,9 @@
 //!   teachers each, drawn and written one at a time by the same steps (see there);
 //! - `targets`: a 2026–2028 plan beside the seeded 2023 one.
 //!
-//! The growth records (`outputs`, `growth`, `training`) are the plan's county's only: a
-//! generated district has none, which keeps a province-sized demo as fast as it was.
+//! The growth records (`growth`, `training`) are the plan's county's only: a generated
+//! district has none but its studio's outputs, which keeps a province-sized demo about as fast
+//! as it was (the training records alone would be some 18 rows a teacher).
 //!
 //! The plan's county is built in memory (10,000 teachers at most); a district is drawn and
 //! written before the next is begun, and what outlives it is bounded (the numbering of staff

@@ -256,6 +256,19 @@ async fn a_bigger_demo_keeps_a_countys_shape_and_every_rule(app: TestApp) {
         .await
             > 0
     );
+    // The district's studio has outputs too, each by a member in force on its date.
+    assert!(
+        n("SELECT COUNT(*) AS n FROM studio_outputs o JOIN studios st ON st.id = o.studio_id \
+           WHERE st.name LIKE '%中%学%名师工作室' AND st.name NOT LIKE '初中%' AND st.name NOT LIKE '小学%'")
+        .await
+            > 0
+    );
+    none_break(
+        &app,
+        "rule 11: every author is a member in force of the studio on the output's date",
+        &authors_out_of_force(),
+    )
+    .await;
     // Key teachers in proportion to students: about 1.2 per 100, as in the plan's county.
     let key = app
         .ok(
@@ -441,6 +454,20 @@ const STUDIO_CONVERSION: &[(&str, i64, i64)] = &[
 const COUNTY_MENTEES: (i64, i64) = (81, 13);
 const RESERVE_POOL: (i64, i64) = (91, 15);
 
+/// Output authors who were not members in force of the output's studio on its date (rule 11,
+/// by rule 6).
+fn authors_out_of_force() -> String {
+    format!(
+        "SELECT COUNT(*) AS n FROM studio_output_authors a \
+         JOIN studio_outputs o ON o.id = a.output_id \
+         WHERE NOT EXISTS (SELECT 1 FROM studio_members m \
+           JOIN teachers t ON t.id = m.teacher_id WHERE m.studio_id = o.studio_id \
+           AND m.teacher_id = a.teacher_id AND m.joined_on <= o.date \
+           AND (m.left_on IS NULL OR o.date < m.left_on) AND {})",
+        employed("t", "o.date")
+    )
+}
+
 /// Days from `from` to `to` (dates) in SQL, as each backend spells it.
 fn days_between(app: &TestApp, from: &str, to: &str) -> String {
     match app.db.backend() {
@@ -510,15 +537,7 @@ async fn the_demos_growth_records_keep_every_rule(app: TestApp) {
     none_break(
         &app,
         "rule 11: every author is a member in force of the studio on the output's date",
-        &format!(
-            "SELECT COUNT(*) AS n FROM studio_output_authors a \
-             JOIN studio_outputs o ON o.id = a.output_id \
-             WHERE NOT EXISTS (SELECT 1 FROM studio_members m \
-               JOIN teachers t ON t.id = m.teacher_id WHERE m.studio_id = o.studio_id \
-               AND m.teacher_id = a.teacher_id AND m.joined_on <= o.date \
-               AND (m.left_on IS NULL OR o.date < m.left_on) AND {})",
-            employed("t", "o.date")
-        ),
+        &authors_out_of_force(),
     )
     .await;
     none_break(
