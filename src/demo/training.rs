@@ -340,3 +340,84 @@ fn draw_record(rng: &mut Rng, p: &Person, school: &str) -> Drawn {
 fn course(rng: &mut Rng, days: i64) -> i64 {
     days * (60 + 10 * rng.below(3) as i64)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Stage;
+    use crate::domain::training::{
+        Cycle, Tenths, check_record, expected_tenths, on_track, owed_years,
+    };
+
+    /// Teachers of every career shape: hired before and during the cycles, some leaving.
+    fn people(rng: &mut Rng, n: usize) -> Vec<Person> {
+        (0..n)
+            .map(|_| {
+                let hired_on = rng.day_between(date(1990, 9, 1), date(2026, 9, 1));
+                let left_on = rng
+                    .chance(30)
+                    .then(|| rng.day_between(hired_on + Duration::days(30), date(2026, 11, 1)));
+                Person {
+                    id: Uuid::new_v4(),
+                    school: 0,
+                    stage: Stage::Primary,
+                    subject: "数学",
+                    hired_on,
+                    left_on,
+                    experience_rank: 0,
+                }
+            })
+            .collect()
+    }
+
+    fn value<T: Clone + Into<sea_orm::Value>>(v: &sea_orm::ActiveValue<T>) -> T {
+        v.try_as_ref().cloned().expect("set")
+    }
+
+    #[test]
+    fn every_record_keeps_rule_9_and_a_township_that_keeps_up_is_on_track_each_year_end() {
+        let mut rng = Rng::seeded(7);
+        let people = people(&mut rng, 400);
+        // 岩岭乡's teachers all keep up.
+        let schools = [("岩岭中心小学", "岩岭乡")];
+        let rows = make_training(
+            &mut rng,
+            &people,
+            &schools,
+            &KeySpans::of(&[]),
+            Default::default(),
+        );
+        let mut hours: HashMap<(Uuid, Cycle), Vec<(NaiveDate, i64)>> = HashMap::new();
+        for r in &rows {
+            let (started, ended, tenths) =
+                (value(&r.started_on), value(&r.ended_on), value(&r.tenths));
+            check_record(started, ended, Tenths::from_tenths(i64::from(tenths))).unwrap();
+            assert!(tenths > 0 && ended <= DEMO_TODAY);
+            let p = people
+                .iter()
+                .find(|p| p.id == value(&r.teacher_id))
+                .unwrap();
+            assert!(p.employed_on(ended) && p.hired_on <= started);
+            // Without key teachers, no study visits.
+            assert_ne!(value(&r.kind), TrainingKind::StudyVisit.code());
+            hours
+                .entry((p.id, Cycle::of(ended)))
+                .or_default()
+                .push((ended, i64::from(tenths)));
+        }
+        for year in 2021..=2025 {
+            let d = date(year, 12, 31);
+            for p in &people {
+                let done: i64 = hours.get(&(p.id, Cycle::of(d))).map_or(0, |rs| {
+                    rs.iter().filter(|(e, _)| *e <= d).map(|r| r.1).sum()
+                });
+                let expected = expected_tenths(owed_years(Some(p.hired_on), p.left_on, d));
+                assert!(
+                    !p.employed_on(d) || on_track(true, done, expected),
+                    "{:?} on {d}: {done} < {expected}",
+                    (p.hired_on, p.left_on)
+                );
+            }
+        }
+    }
+}
