@@ -245,7 +245,6 @@ async fn fill_county(tx: &DatabaseTransaction, teachers: usize, run: &mut Run<'_
         .iter()
         .map(|(name, township, ..)| (*name, *township))
         .collect();
-    let records = training::make_training(&mut rng, &people, &named, &key, now);
 
     run.summary.designations += designations.len();
     insert_chunks(tx, designations).await?;
@@ -254,10 +253,18 @@ async fn fill_county(tx: &DatabaseTransaction, teachers: usize, run: &mut Run<'_
     run.summary.outputs += outputs.outputs.len();
     insert_chunks(tx, outputs.outputs).await?;
     insert_chunks(tx, outputs.authors).await?;
-    run.summary.training_records += records.len();
-    insert_chunks(tx, records).await?;
+    // Some 18 records a teacher: drawn and written a slice of teachers at a time, so that a
+    // county of 10,000 does not hold 180,000 rows at once (the same draws either way).
+    for some in people.chunks(TRAINING_CHUNK) {
+        let records = training::make_training(&mut rng, some, &named, &key, now);
+        run.summary.training_records += records.len();
+        insert_chunks(tx, records).await?;
+    }
     Ok(())
 }
+
+/// Teachers whose training records are drawn and written together.
+const TRAINING_CHUNK: usize = 500;
 
 /// Writes the studios and everything in them, and counts them.
 async fn write_studios(
