@@ -22,7 +22,7 @@
 //!
 //! The growth records (`growth`, `training`) are the plan's county's only: a generated
 //! district has none but its studio's outputs, which keeps a province-sized demo about as fast
-//! as it was (the training records alone would be some 18 rows a teacher).
+//! as it was (the training records alone are some 14 rows a teacher).
 //!
 //! The plan's county is built in memory (10,000 teachers at most); a district is drawn and
 //! written before the next is begun, and what outlives it is bounded (the numbering of staff
@@ -253,8 +253,8 @@ async fn fill_county(tx: &DatabaseTransaction, teachers: usize, run: &mut Run<'_
     run.summary.outputs += outputs.outputs.len();
     insert_chunks(tx, outputs.outputs).await?;
     insert_chunks(tx, outputs.authors).await?;
-    // Some 18 records a teacher: drawn and written a slice of teachers at a time, so that a
-    // county of 10,000 does not hold 180,000 rows at once (the same draws either way).
+    // Some 14 records a teacher: drawn and written a slice of teachers at a time, so that a
+    // county of 10,000 does not hold 140,000 rows at once (the same draws either way).
     for some in people.chunks(TRAINING_CHUNK) {
         let records = training::make_training(&mut rng, some, &named, &key, now);
         run.summary.training_records += records.len();

@@ -153,8 +153,9 @@ struct Drawn {
     tenths: i64,
 }
 
-/// A year's records within `window`, until they reach `goal` tenths: a key teacher's study
-/// visit first (six in ten key teachers go, a year), then the rest.
+/// A year's records within `window`, until they reach `goal` tenths: the year's school-based
+/// study (校本研修, credited once a year by the school, over the whole stretch worked), a key
+/// teacher's study visit (six in ten key teachers go, a year), then courses.
 fn draw_year(
     rng: &mut Rng,
     p: &Person,
@@ -174,10 +175,10 @@ fn draw_year(
         if done >= goal {
             break;
         }
-        let drawn = if n == 0 && visits {
-            study_visit(rng, p)
-        } else {
-            draw_record(rng, p, school)
+        let drawn = match n {
+            0 => school_based(rng, school, (last - first).num_days() + 1),
+            1 if visits => study_visit(rng, p),
+            _ => draw_course(rng, p),
         };
         let span = (last - first).num_days();
         let days = drawn.days.min(span + 1);
@@ -231,25 +232,27 @@ fn study_visit(rng: &mut Rng, p: &Person) -> Drawn {
     }
 }
 
-/// Any teacher's record: school-based study and county courses mostly, online courses, and
-/// now and then a municipal, provincial or national (国培) course.
-fn draw_record(rng: &mut Rng, p: &Person, school: &str) -> Drawn {
+/// The year's school-based study (校本研修: study groups, lesson preparation and observation
+/// at the teacher's school), 30 to 48 hours a full year, fewer for a part of one.
+fn school_based(rng: &mut Rng, school: &str, days: i64) -> Drawn {
+    let full = 300 + 10 * rng.below(19) as i64;
+    Drawn {
+        title: "年校本研修（教研组集体备课与听评课）".to_owned(),
+        level: Level::School,
+        kind: TrainingKind::SchoolBased,
+        organiser: school.to_owned(),
+        days,
+        tenths: (full * days.min(365) / 365).max(10),
+    }
+}
+
+/// A course: county courses mostly, online courses, and now and then a municipal, provincial
+/// or national (国培) one.
+fn draw_course(rng: &mut Rng, p: &Person) -> Drawn {
     let subject = p.subject;
     match rng.below(100) {
-        // 校本研修: a term's study groups at the teacher's school, two hours a week or so.
-        0..=34 => {
-            let days = 60 + rng.below(61) as i64;
-            Drawn {
-                title: "年校本研修（教研组集体备课与听评课）".to_owned(),
-                level: Level::School,
-                kind: TrainingKind::SchoolBased,
-                organiser: school.to_owned(),
-                days,
-                tenths: 150 + 10 * rng.below(16) as i64,
-            }
-        }
         // 县培: two to five days at the county's teacher-development centre.
-        35..=64 => {
+        0..=45 => {
             let days = 2 + rng.below(4) as i64;
             let topics = [
                 format!("{subject}新课标解读专题培训"),
@@ -268,7 +271,7 @@ fn draw_record(rng: &mut Rng, p: &Person, school: &str) -> Drawn {
             }
         }
         // 网络研修: a month or two online, at the county, the province or the nation's platform.
-        65..=86 => {
+        46..=79 => {
             let days = 30 + rng.below(31) as i64;
             let (level, organiser, title) = *rng.weighted(&[
                 (
@@ -298,11 +301,11 @@ fn draw_record(rng: &mut Rng, p: &Person, school: &str) -> Drawn {
                 kind: TrainingKind::Online,
                 organiser: organiser.to_owned(),
                 days,
-                tenths: 150 + 10 * rng.below(26) as i64,
+                tenths: 250 + 10 * rng.below(26) as i64,
             }
         }
         // 市培: three to five days in Ganzhou.
-        87..=94 => {
+        80..=91 => {
             let days = 3 + rng.below(3) as i64;
             Drawn {
                 title: format!("年赣州市{subject}教师专项培训"),
@@ -314,7 +317,7 @@ fn draw_record(rng: &mut Rng, p: &Person, school: &str) -> Drawn {
             }
         }
         // 省培: a week; 国培: the 国培计划's ten days, rarer still.
-        95..=98 => {
+        92..=97 => {
             let days = 5 + rng.below(3) as i64;
             Drawn {
                 title: format!("年江西省“省培计划”{subject}教师培训"),
