@@ -224,14 +224,16 @@ async fn demo(args: DemoArgs) -> Result<()> {
     bar.finish_and_clear();
     match outcome.map_err(anyhow::Error::msg)? {
         Some(s) => println!(
-            "demo county created in {} ms: {} schools, {} teachers, {} designations, {} studios, {} pairs, {} activities",
+            "demo county created in {} ms: {} schools, {} teachers, {} designations, {} studios, {} pairs, {} activities, {} studio outputs, {} training records",
             started.elapsed().as_millis(),
             s.schools,
             s.teachers,
             s.designations,
             s.studios,
             s.pairs,
-            s.activities
+            s.activities,
+            s.outputs,
+            s.training_records
         ),
         None => println!("the database already holds a registry; demo left it unchanged"),
     }

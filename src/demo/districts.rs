@@ -1,8 +1,8 @@
 //! Past the plan's county: the teachers a demo is asked for beyond [`COUNTY_CAPACITY`] work in
 //! generated districts around it, so that a province-sized registry keeps a county's shape —
 //! schools of about 400 teachers in townships of four to eight schools, enrollments in
-//! proportion, yearly title batches, reserve pools, and a studio with its team, pairs and
-//! activities for each district.
+//! proportion, yearly title batches, reserve pools, and a studio with its team, pairs,
+//! activities and outputs for each district.
 //!
 //! A district holds up to [`DISTRICT_TEACHERS`] teachers. It is drawn from a generator of its
 //! own and written before the next one is begun: its teachers a school at a time, then its
@@ -18,6 +18,7 @@ use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
 
 use super::designations::make_designations;
+use super::outputs::make_outputs;
 use super::reserve::make_reserve_entries;
 use super::rng::Rng;
 use super::schools::{enrollment_rows, school_row};
@@ -133,7 +134,15 @@ async fn fill_district(
     insert_chunks(tx, entries).await?;
     let named: Vec<(Uuid, String)> = schools.into_iter().map(|s| (s.id, s.name)).collect();
     let studio = make_district_studio(rng, &people, &holders, &named, now);
-    write_studios(tx, studio, &mut run.summary).await
+    // The studio's outputs, as the county's studios have (its only growth records: training
+    // and conversions are the county's, see `demo`).
+    let villages: Vec<&str> = named.iter().map(|(_, name)| name.as_str()).collect();
+    let outputs = make_outputs(rng, &people, &studio, &villages, now);
+    write_studios(tx, studio, &mut run.summary).await?;
+    run.summary.outputs += outputs.outputs.len();
+    insert_chunks(tx, outputs.outputs).await?;
+    insert_chunks(tx, outputs.authors).await?;
+    Ok(())
 }
 
 /// The district's schools: one per 400 teachers, of 250 to 550 teachers each (shares of the

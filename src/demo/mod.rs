@@ -13,9 +13,16 @@
 //! - `reserve`: the reserve pools;
 //! - `studios`: eleven studios with hosts, assessments and members, and for each studio
 //!   `mentoring`: its pairs and their activities;
+//! - `outputs`: each studio's outputs (papers, open lessons, …) and their authors;
+//! - `growth`: the 2026 batch's places won by mentees and the reserve pool (conversion);
+//! - `training`: every teacher's training records, 2021 to the demo's day;
 //! - `districts`: past [`COUNTY_CAPACITY`] teachers, generated districts of up to 20,000
 //!   teachers each, drawn and written one at a time by the same steps (see there);
 //! - `targets`: a 2026–2028 plan beside the seeded 2023 one.
+//!
+//! The growth records (`growth`, `training`) are the plan's county's only: a generated
+//! district has none but its studio's outputs, which keeps a province-sized demo about as fast
+//! as it was (the training records alone are some 14 rows a teacher).
 //!
 //! The plan's county is built in memory (10,000 teachers at most); a district is drawn and
 //! written before the next is begun, and what outlives it is bounded (the numbering of staff
@@ -30,13 +37,16 @@
 
 mod designations;
 mod districts;
+mod growth;
 mod mentoring;
+mod outputs;
 mod reserve;
 mod rng;
 mod schools;
 mod studios;
 mod targets;
 mod teachers;
+mod training;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::prelude::DateTimeUtc;
@@ -58,6 +68,8 @@ pub struct DemoSummary {
     pub studios: usize,
     pub pairs: usize,
     pub activities: usize,
+    pub training_records: usize,
+    pub outputs: usize,
 }
 
 /// Told how far the demo has got: teachers written, and about how many there will be.
@@ -150,7 +162,8 @@ pub async fn fill_telling(
         Uuid::nil(),
         json!({ "schools": summary.schools, "teachers": summary.teachers,
                 "designations": summary.designations, "studios": summary.studios,
-                "pairs": summary.pairs, "activities": summary.activities }),
+                "pairs": summary.pairs, "activities": summary.activities,
+                "training_records": summary.training_records, "outputs": summary.outputs }),
     )
     .await?;
     analyze_after_load(db, &tables()).await;
@@ -158,10 +171,10 @@ pub async fn fill_telling(
 }
 
 /// The tables the demo writes, whose statistics it refreshes.
-fn tables() -> [&'static str; 13] {
+fn tables() -> [&'static str; 16] {
     use crate::store::{
         designation, enrollment, key_span, mentoring_activity, mentoring_pair, reserve_entry,
-        studio, studio_assessment, studio_member, target, teacher,
+        studio, studio_assessment, studio_member, studio_output, target, teacher, training_record,
     };
     use sea_orm::EntityName;
     [
@@ -178,6 +191,9 @@ fn tables() -> [&'static str; 13] {
         target::Entity.table_name(),
         key_span::Entity.table_name(),
         key_span::changes::Entity.table_name(),
+        training_record::Entity.table_name(),
+        studio_output::Entity.table_name(),
+        studio_output::author::Entity.table_name(),
     ]
 }
 
@@ -201,17 +217,54 @@ async fn fill_county(tx: &DatabaseTransaction, teachers: usize, run: &mut Run<'_
     run.summary.teachers += teachers.len();
     insert_chunks(tx, teachers).await?;
 
-    let (designations, holders) =
+    let (mut designations, holders) =
         designations::make_designations(&mut rng, &people, &mut run.certificates, now);
+    let entries = reserve::make_reserve_entries(&mut rng, &people, &holders, now);
+    let rows = studios::make_studios(&mut rng, &people, &holders, &school_ids, now);
+
+    // The growth records, drawn after everything above so that the county drawn before them
+    // is unchanged; the designations are written once the conversions have joined them.
+    let villages: Vec<&str> = schools::SCHOOLS
+        .iter()
+        .filter(|(_, _, urban, ..)| !urban)
+        .map(|(name, ..)| *name)
+        .collect();
+    let outputs = outputs::make_outputs(&mut rng, &people, &rows, &villages, now);
+    let conversions = growth::make_conversions(
+        &mut rng,
+        &people,
+        &rows,
+        &entries,
+        &designations,
+        &mut run.certificates,
+        now,
+    );
+    designations.extend(conversions);
+    let key = training::KeySpans::of(&designations);
+    let named: Vec<(&str, &str)> = schools::SCHOOLS
+        .iter()
+        .map(|(name, township, ..)| (*name, *township))
+        .collect();
+
     run.summary.designations += designations.len();
     insert_chunks(tx, designations).await?;
-
-    let entries = reserve::make_reserve_entries(&mut rng, &people, &holders, now);
     insert_chunks(tx, entries).await?;
-
-    let rows = studios::make_studios(&mut rng, &people, &holders, &school_ids, now);
-    write_studios(tx, rows, &mut run.summary).await
+    write_studios(tx, rows, &mut run.summary).await?;
+    run.summary.outputs += outputs.outputs.len();
+    insert_chunks(tx, outputs.outputs).await?;
+    insert_chunks(tx, outputs.authors).await?;
+    // Some 14 records a teacher: drawn and written a slice of teachers at a time, so that a
+    // county of 10,000 does not hold 140,000 rows at once (the same draws either way).
+    for some in people.chunks(TRAINING_CHUNK) {
+        let records = training::make_training(&mut rng, some, &named, &key, now);
+        run.summary.training_records += records.len();
+        insert_chunks(tx, records).await?;
+    }
+    Ok(())
 }
+
+/// Teachers whose training records are drawn and written together.
+const TRAINING_CHUNK: usize = 500;
 
 /// Writes the studios and everything in them, and counts them.
 async fn write_studios(
