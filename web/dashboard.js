@@ -71,7 +71,7 @@ class View {
     this.onSignedOut = onSignedOut;
     this.pending = 0;
     this.failed = new Set();
-    this.generation = { targets: 0, counts: 0, balance: 0, studios: 0 };
+    this.generation = { targets: 0, counts: 0, balance: 0, studios: 0, conversion: 0, training: 0 };
     this.progress = null; // the latest progress answer, for the studios' quota
   }
 
@@ -140,6 +140,8 @@ class View {
       counts: h("div", { class: "table-wrap" }),
       balance: h("div", { class: "balance-body" }),
       studios: h("div", { class: "studios" }),
+      conversion: h("div", { class: "table-wrap" }),
+      training: h("div", { class: "table-wrap" }),
     };
     this.messages = h("p", { class: "alert export-error", role: "alert", hidden: true });
 
@@ -247,6 +249,19 @@ class View {
         ),
         h(
           "section",
+          { id: "growth", "aria-labelledby": "growth-title" },
+          h("div", { class: "section-head" }, h("h2", { id: "growth-title" }, "教师成长：培养成效与继续教育学时")),
+          h(
+            "p",
+            { class: "hint" },
+            "结对培养对象和骨干教师后备人才中，结对（入库）之后获评县级及以上骨干称号、统计日仍在职在任的人数；",
+            "继续教育学时按五年周期统计，每满一个在职整年应修 72 学时。",
+          ),
+          this.bodies.conversion,
+          this.bodies.training,
+        ),
+        h(
+          "section",
           { id: "studios", "aria-labelledby": "studios-title" },
           h("div", { class: "section-head" }, h("h2", { id: "studios-title" }, "名师工作室与结对培养")),
           this.bodies.studios,
@@ -289,6 +304,8 @@ class View {
       this.track("counts", (ok) => this.loadCounts(ok)),
       this.track("balance", (ok) => this.loadBalance(ok)),
       this.track("studios", (ok) => this.loadStudios(ok)),
+      this.track("conversion", (ok) => this.loadConversion(ok)),
+      this.track("training", (ok) => this.loadTraining(ok)),
     ]);
   }
 
@@ -356,6 +373,45 @@ class View {
         ? report.stages.map((s) => balanceTable(s, report))
         : [h("p", { class: "notice" }, `${schoolYearWords(schoolYear)}没有登记在校生数。`)]),
     );
+  }
+
+  // ---- growth (rules 10 and 12) -----------------------------------------------------------
+
+  async loadConversion(ok) {
+    const asOf = settings.asOf;
+    const [page, county] = await Promise.all([
+      allNodes(
+        `query($asOf: Date, $after: String) { studios(first: 100, after: $after) {
+          pageInfo { hasNextPage endCursor }
+          nodes { id name status conversion(asOf: $asOf) { mentees converted rate } } } }`,
+        { asOf },
+        "studios",
+      ),
+      gql(
+        `query($asOf: Date) { conversion(asOf: $asOf) {
+          mentees { mentees converted rate } reservePool { mentees converted rate } } }`,
+        { asOf },
+      ),
+    ]);
+    if (!ok()) return;
+    this.bodies.conversion.replaceChildren(conversionTable(page, county.conversion, asOf));
+  }
+
+  async loadTraining(ok) {
+    const asOf = settings.asOf;
+    // The cycle holding the day, and the last day of the one before: early in a cycle nobody
+    // owes hours yet, so the closed cycle is what says who fell behind.
+    const closed = previousCycleEnd(asOf);
+    const data = await gql(
+      `query($asOf: Date, $closed: Date) {
+        now: trainingCompliance(asOf: $asOf, groupBy: [TOWNSHIP]) { township employed onTrack behind compliance }
+        closed: trainingCompliance(asOf: $closed, groupBy: [TOWNSHIP]) { township employed onTrack behind compliance }
+        county: trainingCompliance(asOf: $asOf) { employed onTrack behind compliance }
+        countyClosed: trainingCompliance(asOf: $closed) { employed onTrack behind compliance } }`,
+      { asOf, closed },
+    );
+    if (!ok()) return;
+    this.bodies.training.replaceChildren(trainingTable(data, asOf, closed));
   }
 
   // ---- studios ---------------------------------------------------------------------------
@@ -504,6 +560,113 @@ function goalNoteOf(p) {
     return note(`结对培养对象 ${p.whole} 人，已成长为县级及以上骨干 ${percent(p.rate)}`);
   }
   return null;
+}
+
+/** The last day of the five-year training cycle (2021–2025, 2026–2030, …) before `asOf`'s. */
+export function previousCycleEnd(asOf) {
+  const year = Number(asOf.slice(0, 4));
+  const start = 2021 + 5 * Math.floor((year - 2021) / 5);
+  return `${start - 1}-12-31`;
+}
+
+/** Each studio's conversion, then the county's (each person once) and the reserve pool's. */
+function conversionTable(studios, county, asOf) {
+  const rows = studios
+    .filter((s) => s.conversion.mentees > 0 || s.status !== "PLANNED")
+    .sort((a, b) => b.conversion.converted - a.conversion.converted || b.conversion.rate - a.conversion.rate);
+  const row = (label, c, attrs) =>
+    h(
+      "tr",
+      attrs,
+      h("th", { scope: "row" }, label),
+      h("td", { class: "num", dataset: { field: "mentees" } }, String(c.mentees)),
+      h("td", { class: c.converted ? "num" : "num zero", dataset: { field: "converted" } }, String(c.converted)),
+      h("td", { class: "num", dataset: { field: "rate", value: c.rate } }, percent(c.rate)),
+    );
+  return h(
+    "table",
+    { id: "conversion", class: "counts" },
+    h("caption", {}, `结对培养成效：成长为县级及以上骨干教师的人数，截至 ${asOf}`),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", { scope: "col" }, "工作室"),
+        h("th", { scope: "col", class: "num" }, "培养对象"),
+        h("th", { scope: "col", class: "num" }, "已成长为骨干"),
+        h("th", { scope: "col", class: "num" }, "转化率"),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      rows.length
+        ? rows.map((s) => row(s.name, s.conversion, { dataset: { studio: s.id } }))
+        : h("tr", {}, h("td", { colspan: 4 }, "没有可查看的工作室。")),
+    ),
+    h(
+      "tfoot",
+      {},
+      row("全县（每人计一次）", county.mentees, { class: "totals", dataset: { cohort: "COUNTY" } }),
+      row("骨干教师后备人才库", county.reservePool, { dataset: { cohort: "RESERVE_POOL" } }),
+    ),
+  );
+}
+
+/** Training compliance by township on the day asked and on the closed cycle's last day; the
+ * county's line is the API's own ungrouped row (an empty registry has none). */
+function trainingTable({ now, closed, county, countyClosed }, asOf, closedOn) {
+  const byTownship = new Map();
+  for (const r of now) byTownship.set(r.township, { now: r });
+  for (const r of closed) byTownship.set(r.township, { ...byTownship.get(r.township), closed: r });
+  const townships = [...byTownship.entries()].sort(
+    (a, b) => (b[1].closed?.behind ?? 0) - (a[1].closed?.behind ?? 0) || a[0].localeCompare(b[0], "zh-CN"),
+  );
+  const cells = (r, when) =>
+    r
+      ? [
+          h("td", { class: "num", dataset: { field: `${when}-employed` } }, String(r.employed)),
+          h("td", { class: r.behind ? "num below" : "num zero", dataset: { field: `${when}-behind` } }, String(r.behind)),
+          h("td", { class: "num", dataset: { field: `${when}-compliance`, value: r.compliance } }, percent(r.compliance)),
+        ]
+      : [h("td", { class: "num zero" }, "—"), h("td", { class: "num zero" }, "—"), h("td", { class: "num zero" }, "—")];
+  return h(
+    "table",
+    { id: "training", class: "counts" },
+    h("caption", {}, `继续教育学时达标情况（按乡镇）：截至 ${asOf}，及上一周期末 ${closedOn}`),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", { scope: "col", rowspan: 2 }, "乡镇"),
+        h("th", { scope: "colgroup", colspan: 3, class: "num" }, `截至 ${asOf}`),
+        h("th", { scope: "colgroup", colspan: 3, class: "num" }, `上一周期末 ${closedOn}`),
+      ),
+      h(
+        "tr",
+        {},
+        ...["在职", "未达标", "达标率", "在职", "未达标", "达标率"].map((w) => h("th", { scope: "col", class: "num" }, w)),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      townships.length
+        ? townships.map(([township, r]) =>
+            h("tr", { dataset: { township } }, h("th", { scope: "row" }, township), ...cells(r.now, "now"), ...cells(r.closed, "closed")),
+          )
+        : h("tr", {}, h("td", { colspan: 7 }, "该日没有在职教师。")),
+    ),
+    h(
+      "tfoot",
+      {},
+      h("tr", { class: "totals" }, h("th", { scope: "row" }, "全县"), ...cells(county[0], "now"), ...cells(countyClosed[0], "closed")),
+    ),
+  );
 }
 
 function countsTable(rows, asOf, stage) {

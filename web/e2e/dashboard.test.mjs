@@ -1,6 +1,7 @@
 // The leadership dashboard shows the API's numbers: every target card as `progress` has it,
 // before and after the as-of date changes; the key-teacher table as `keyTeacherCounts`; the
-// balanced-development table as `balancedDevelopment`. Screenshots at desktop and phone width.
+// balanced-development table as `balancedDevelopment`; the growth tables as `conversion` and
+// `trainingCompliance`. Screenshots at desktop and phone width.
 
 const PROGRESS = `query($asOf: Date) { progress(asOf: $asOf) {
   target { code } current goal daysLeft projectedAtDeadline status } }`;
@@ -133,6 +134,45 @@ async function checkStudios(t, token, asOf) {
   }
 }
 
+/** The growth section: each studio's and the county's conversion (rule 12), and training
+ * compliance by township on the day and on the closed cycle's last day (rule 10). */
+async function checkGrowth(t, token, asOf) {
+  const { page, assert } = t;
+  const year = Number(asOf.slice(0, 4));
+  const closed = `${2021 + 5 * Math.floor((year - 2021) / 5) - 1}-12-31`;
+  const data = await t.gql(
+    token,
+    `query($asOf: Date, $closed: Date) {
+      studios(first: 100) { nodes { id status conversion(asOf: $asOf) { mentees converted } } }
+      conversion(asOf: $asOf) { mentees { mentees converted } reservePool { mentees converted } }
+      closed: trainingCompliance(asOf: $closed, groupBy: [TOWNSHIP]) { township employed behind }
+      county: trainingCompliance(asOf: $closed) { employed behind } }`,
+    { asOf, closed },
+  );
+  const cell = async (row, field) => Number(await page.textContent(`${row} td[data-field="${field}"]`));
+  for (const s of data.studios.nodes.filter((s) => s.status !== "PLANNED" || s.conversion.mentees > 0)) {
+    const row = `table#conversion tbody tr[data-studio="${s.id}"]`;
+    assert.equal(await cell(row, "mentees"), s.conversion.mentees, `studio ${s.id}: mentees on ${asOf}`);
+    assert.equal(await cell(row, "converted"), s.conversion.converted, `studio ${s.id}: converted on ${asOf}`);
+  }
+  for (const [cohort, c] of [
+    ["COUNTY", data.conversion.mentees],
+    ["RESERVE_POOL", data.conversion.reservePool],
+  ]) {
+    const row = `table#conversion tfoot tr[data-cohort="${cohort}"]`;
+    assert.equal(await cell(row, "mentees"), c.mentees, `${cohort}: cohort on ${asOf}`);
+    assert.equal(await cell(row, "converted"), c.converted, `${cohort}: converted on ${asOf}`);
+  }
+  assert.equal(await page.locator("table#training tbody tr[data-township]").count(), data.closed.length, "one row per township");
+  for (const r of data.closed) {
+    const row = `table#training tbody tr[data-township="${r.township}"]`;
+    assert.equal(await cell(row, "closed-employed"), r.employed, `${r.township}: employed on ${closed}`);
+    assert.equal(await cell(row, "closed-behind"), r.behind, `${r.township}: behind on ${closed}`);
+  }
+  assert.equal(await cell("table#training tfoot tr", "closed-behind"), data.county[0].behind, `the county behind on ${closed}`);
+  return data;
+}
+
 export default async function (t) {
   const { page, assert, config } = t;
   const { username, password } = config.users.leader;
@@ -163,6 +203,11 @@ export default async function (t) {
   await checkCounts(t, token, today);
   await checkBalance(t, token, today);
   await checkStudios(t, token, today);
+  const growth = await checkGrowth(t, token, today);
+  assert.ok(
+    growth.studios.nodes.some((s) => s.conversion.converted > 0) && growth.county[0].behind > 0,
+    "the demo's growth section shows converted mentees and teachers behind on hours",
+  );
   await t.screenshot("dashboard-1280");
 
   // How long a reload takes to draw everything: printed for the README, never asserted
@@ -184,6 +229,7 @@ export default async function (t) {
   await checkCounts(t, token, "2025-12-31");
   await checkBalance(t, token, "2025-12-31");
   await checkStudios(t, token, "2025-12-31");
+  await checkGrowth(t, token, "2025-12-31");
 
   // The stage filter narrows the table to what the API counts for that stage.
   await page.selectOption("#counts-stage", "JUNIOR");
