@@ -1,10 +1,12 @@
 //! `trainingCompliance` as one SQL aggregate (rule 10).
 //!
-//! Each employed teacher (rule 1) is one row: the cycle's hours up to D summed per teacher in a
-//! derived table (`training_record::cycle_sums`), the owed years computed from the teacher's own
-//! dates for each of the cycle's years already over (`training_record::owed_years`), and
-//! "on track" a CASE over the two. Grouping then counts employed and on-track teachers in the
-//! database; nothing is counted in Rust.
+//! Each teacher is one row: the cycle's hours up to D summed per teacher in a derived table,
+//! the owed years computed from the teacher's own dates for each of the cycle's years already
+//! over (`training_record::owed_years`), and "employed" (rule 1) and "on track" CASEs over
+//! them, summed. Grouping then counts employed and on-track teachers in the database; nothing is
+//! counted in Rust. A target's history asks many days at once: the same statement with a pair
+//! of columns a day, so the registry is read once (at a million teachers a 44-month history
+//! took 26 s as 44 passes, 9.5 s as one).
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{
@@ -15,6 +17,7 @@ use uuid::Uuid;
 
 use super::counts::{CountFilter, filter_record};
 use super::{school, teacher, training_record};
+use crate::domain::training::Cycle;
 use crate::domain::{ComplianceDimension, Stage};
 use crate::error::{Error, Result};
 
@@ -44,39 +47,110 @@ pub async fn compliance(
     d: NaiveDate,
     filter: &CountFilter,
 ) -> Result<Vec<ComplianceRow>> {
-    run(db, dims, compliance_select(dims, d, filter)).await
+    run(db, dims, compliance_select(dims, &[d], filter)).await
 }
 
-/// The statement behind [`compliance`]: the grouping columns, `employed` and `on_track`. A
-/// target's history unites one per day (`store::series`), so that both read rule 10 from here.
+/// The county's employed and on-track teachers on each of `dates` (at most a few hundred),
+/// in the same order: one statement, one pass over the teachers whatever the number of days.
+pub async fn series(db: &impl ConnectionTrait, dates: &[NaiveDate]) -> Result<Vec<(i64, i64)>> {
+    if dates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stmt = compliance_select(&[], dates, &CountFilter::default());
+    let Some(row) = db.query_one(&stmt).await? else {
+        return Ok(vec![(0, 0); dates.len()]);
+    };
+    (0..dates.len())
+        .map(|k| {
+            Ok((
+                row.try_get("", &format!("employed_{k}"))?,
+                row.try_get("", &format!("on_track_{k}"))?,
+            ))
+        })
+        .collect()
+}
+
+fn h() -> Alias {
+    Alias::new("h")
+}
+
+/// Per teacher, the tenths each of `dates` counts (rule 10: records of the day's cycle ended
+/// on or before it) as columns `h_0`, `h_1`, …: `teacher_id, h_0, …`. One pass over the records
+/// of the span the days cover.
+fn hours_per_day(dates: &[NaiveDate]) -> SelectStatement {
+    use training_record::Column as R;
+    let first = |d: NaiveDate| Cycle::of(d).first_day().unwrap_or(d);
+    let mut q = Query::select();
+    q.column(R::TeacherId).from(training_record::Entity);
+    for (k, d) in dates.iter().enumerate() {
+        let counted = Expr::col(R::EndedOn).between(first(*d), *d);
+        q.expr_as(
+            Expr::expr(Func::sum(
+                Expr::case(counted, Expr::col(R::Tenths)).finally(Expr::val(0)),
+            )),
+            Alias::new(format!("h_{k}")),
+        );
+    }
+    let (lo, hi) = span(dates);
+    q.and_where(Expr::col(R::EndedOn).between(first(lo), hi))
+        .group_by_col(R::TeacherId);
+    q
+}
+
+fn employed_within(lo: NaiveDate, hi: NaiveDate) -> SimpleExpr {
+    let col = |c: teacher::Column| -> SimpleExpr { Expr::col((teacher::Entity, c)) };
+    col(teacher::Column::HiredOn)
+        .is_null()
+        .or(col(teacher::Column::HiredOn).lte(hi))
+        .and(
+            col(teacher::Column::LeftOn)
+                .is_null()
+                .or(col(teacher::Column::LeftOn).gt(lo)),
+        )
+}
+
+/// The earliest and latest of `dates` (not empty).
+fn span(dates: &[NaiveDate]) -> (NaiveDate, NaiveDate) {
+    let lo = dates.iter().min().copied().unwrap_or_default();
+    let hi = dates.iter().max().copied().unwrap_or(lo);
+    (lo, hi)
+}
+
+/// The statement behind [`compliance`] and [`series`]: the grouping columns, and for each of
+/// `dates` (not empty) `employed_k` and `on_track_k`. Rule 10 is read here alone, for one day
+/// or a history's many: each teacher row is read once and counted on every day, rather than the
+/// registry read once per day.
 pub fn compliance_select(
     dims: &[ComplianceDimension],
-    d: NaiveDate,
+    dates: &[NaiveDate],
     filter: &CountFilter,
 ) -> SelectStatement {
-    let h = Alias::new("h");
-    let hours: SimpleExpr = Expr::cust("COALESCE(h.tenths, 0)");
-    let on_track: SimpleExpr = Expr::case(
-        hours.gte(training_record::expected_tenths(teacher::Entity, d)),
-        Expr::val(1),
-    )
-    .finally(Expr::val(0))
-    .into();
+    let (lo, hi) = span(dates);
     let mut select = Query::select();
-    select
-        .from(teacher::Entity)
-        .inner_join(
+    select.from(teacher::Entity);
+    // The schools only when a township is asked for (the other dimensions are the teacher's):
+    // a million lookups saved on the county's own figure.
+    if dims.contains(&ComplianceDimension::Township)
+        || filter.township.is_some()
+        || filter.area.is_some()
+    {
+        select.inner_join(
             school::Entity,
             Expr::col((school::Entity, school::Column::Id))
                 .equals((teacher::Entity, teacher::Column::SchoolId)),
-        )
+        );
+    }
+    select
         .join_subquery(
             JoinType::LeftJoin,
-            training_record::cycle_sums(d),
-            h.clone(),
-            Expr::col((h, Alias::new("teacher_id"))).equals((teacher::Entity, teacher::Column::Id)),
+            hours_per_day(dates),
+            h(),
+            Expr::col((h(), Alias::new("teacher_id")))
+                .equals((teacher::Entity, teacher::Column::Id)),
         )
-        .cond_where(teacher::employed_on(d));
+        // Employed on some day from the first asked to the last (employment is one stretch,
+        // hired_on up to the day before left_on); asked for one day, this is rule 1.
+        .cond_where(employed_within(lo, hi));
     if let Some(id) = filter.school_id {
         select.and_where(teacher::Column::SchoolId.eq(id));
     }
@@ -88,12 +162,21 @@ pub fn compliance_select(
             .add_group_by([expr.clone()])
             .order_by_expr(expr, Order::Asc);
     }
-    select
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("employed"))
-        .expr_as(
-            Func::coalesce([on_track.sum(), Expr::val(0)]).cast_as(Alias::new("BIGINT")),
-            Alias::new("on_track"),
-        );
+    let counted = |cond: SimpleExpr| -> SimpleExpr {
+        let one: SimpleExpr = Expr::case(cond, Expr::val(1)).finally(Expr::val(0)).into();
+        Func::coalesce([one.sum(), Expr::val(0)]).cast_as(Alias::new("BIGINT"))
+    };
+    for (k, d) in dates.iter().enumerate() {
+        let employed = teacher::employed_at(teacher::Entity, Expr::val(*d));
+        let parts: [SimpleExpr; 2] = [Expr::col((h(), Alias::new(format!("h_{k}")))), Expr::val(0)];
+        let hours: SimpleExpr = Func::coalesce(parts).into();
+        let on_track = employed
+            .clone()
+            .and(hours.gte(training_record::expected_tenths(teacher::Entity, *d)));
+        select
+            .expr_as(counted(employed), Alias::new(format!("employed_{k}")))
+            .expr_as(counted(on_track), Alias::new(format!("on_track_{k}")));
+    }
     select
 }
 
@@ -106,8 +189,8 @@ async fn run(
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
         let mut r = ComplianceRow {
-            employed: row.try_get("", "employed")?,
-            on_track: row.try_get("", "on_track")?,
+            employed: row.try_get("", "employed_0")?,
+            on_track: row.try_get("", "on_track_0")?,
             ..ComplianceRow::default()
         };
         for dim in dims {

@@ -7,7 +7,6 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr};
 
-use super::counts::CountFilter;
 use super::{
     compliance, conversion, designation, key_span, mentoring_pair, studio, studio_member, teacher,
 };
@@ -81,13 +80,20 @@ pub async fn measure(
     }
     let table = || days_table(db.get_database_backend(), dates);
     let stmt = match series {
-        // Rule 10 and rule 12 are read from the one statement each that answers a single
-        // day; a series unites one per day. Each scans the teachers (or the pairs), so a
-        // history costs its points' worth: see `graphql::cost::history`.
-        Series::TrainingCompliance => per_day(dates, |d| {
-            let x = compliance::compliance_select(&[], d, &CountFilter::default());
-            (x, "on_track", "employed")
-        }),
+        // Rule 12 is read from the statement that answers a single day; the series unites one
+        // per day, each a pass over the pairs.
+        // Every day's compliance in one pass over the teachers (`store::compliance`).
+        Series::TrainingCompliance => {
+            return Ok(compliance::series(db, dates)
+                .await
+                .map_err(|e| DbErr::Custom(e.to_string()))?
+                .into_iter()
+                .map(|(employed, on_track)| Point {
+                    value: on_track,
+                    members: employed,
+                })
+                .collect());
+        }
         Series::ConvertedMentees => per_day(dates, |d| {
             let x = conversion::figures_select(conversion::Cohort::County { hosted: None }, d);
             (x, "converted", "cohort")

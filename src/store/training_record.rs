@@ -82,21 +82,6 @@ pub fn expected_tenths<T: IntoIden + Clone>(t: T, d: NaiveDate) -> SimpleExpr {
     owed_years(t, d).mul(HOURS_PER_YEAR * 10)
 }
 
-/// Per teacher, the tenths of D's cycle's records ended on or before D: `teacher_id, tenths`.
-pub fn cycle_sums(d: NaiveDate) -> sea_orm::sea_query::SelectStatement {
-    let first = Cycle::of(d).first_day().unwrap_or(d);
-    Query::select()
-        .column(Column::TeacherId)
-        .expr_as(
-            Expr::cust("CAST(SUM(tenths) AS BIGINT)"),
-            sea_orm::sea_query::Alias::new("tenths"),
-        )
-        .from(Entity)
-        .and_where(Column::EndedOn.between(first, d))
-        .group_by_col(Column::TeacherId)
-        .to_owned()
-}
-
 /// The hours on D (tenths) of the teacher row `t`, as a correlated subquery; 0 without records.
 pub fn hours_of<T: IntoIden + Clone>(t: T, d: NaiveDate) -> SimpleExpr {
     let first = Cycle::of(d).first_day().unwrap_or(d);

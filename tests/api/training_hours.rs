@@ -599,6 +599,55 @@ async fn compliance_agrees_with_the_rules_on_generated_registries(app: TestApp) 
         seen_on_track > 10 && seen_behind > 10,
         "{seen_on_track} {seen_behind}"
     );
+    // A compliance target's history reads every point in one statement: each point is the
+    // county's figure on its day, as the model has it (quarters over both cycles).
+    let county_on = |day: NaiveDate| -> (i64, i64) {
+        let mut out = (0, 0);
+        for (_, _, hired, left, records) in &people {
+            if !employed_on(*hired, *left, day) {
+                continue;
+            }
+            let cycle = Cycle::of(day);
+            let tenths: i64 = records
+                .iter()
+                .filter(|(e, _)| Cycle::of(*e) == cycle && *e <= day)
+                .map(|(_, t)| t)
+                .sum();
+            let expected = training::expected_tenths(training::owed_years(*hired, *left, day));
+            out.0 += 1;
+            out.1 += i64::from(training::on_track(true, tenths, expected));
+        }
+        out
+    };
+    app.ok(
+        "mutation { createTarget(input: { code: \"TRAINING_MODEL\", title: \"学时达标\",
+            metric: TRAINING_COMPLIANCE, goalRatio: 0.9, baselineOn: \"2021-02-10\",
+            deadline: \"2030-12-31\" }) { id } }",
+        json!({}),
+    )
+    .await;
+    let history = app
+        .ok(
+            "{ targetProgress(code: \"TRAINING_MODEL\", asOf: \"2026-11-30\") { history(every: QUARTER) { date value rate } } }",
+            json!({}),
+        )
+        .await;
+    let points = history["targetProgress"]["history"].as_array().unwrap();
+    assert_eq!(points.len(), 24, "2021 Q1 to 2026 Q4");
+    for p in points {
+        let d = p["date"].as_str().unwrap();
+        let (employed, on_track) = county_on(NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap());
+        assert_eq!(p["value"].as_i64(), Some(on_track), "history on {d}");
+        let rate = if employed > 0 {
+            on_track as f64 / employed as f64
+        } else {
+            0.0
+        };
+        assert!(
+            (p["rate"].as_f64().unwrap() - rate).abs() < 1e-12,
+            "rate on {d}: {p}"
+        );
+    }
 }
 
 /// `trainingHours` and `trainingRecords` on a page of teachers load every teacher's records in
