@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 use teacher_registry::domain::rules::{designation_in_force_on, employed_on};
 
-use crate::helpers::TestApp;
+use crate::helpers::{Lcg, TestApp};
 
 on_both_databases!(
     counts_follow_the_rules_on_boundary_days,
@@ -317,22 +317,6 @@ async fn top_designation_groups_each_person_once_among_qualifying_designations(a
     assert_eq!(sum, app.total("asOf: \"2024-09-10\"").await);
 }
 
-/// A small deterministic generator (no dependency needed for a test's randomness).
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-    fn date(&mut self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2022, 1, 1).unwrap()
-            + chrono::Duration::days(self.next(1800) as i64)
-    }
-}
-
 const LEVELS: [&str; 5] = ["SCHOOL", "COUNTY", "MUNICIPAL", "PROVINCIAL", "NATIONAL"];
 const KINDS: [&str; 3] = ["KEY_TEACHER", "SUBJECT_LEADER", "MASTER_TEACHER"];
 
@@ -390,7 +374,8 @@ async fn counts_agree_with_the_rules_on_generated_registries(app: TestApp) {
     let mut teachers = Vec::new();
     for i in 0..40 {
         let gender = if rng.next(2) == 0 { "FEMALE" } else { "MALE" };
-        let hired = (rng.next(3) > 0).then(|| rng.date());
+        let hired = (rng.next(3) > 0)
+            .then(|| rng.day_after(NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(), 1800));
         let mut extra = json!({ "gender": gender });
         if let Some(h) = hired {
             extra["hiredOn"] = json!(h.to_string());
@@ -401,7 +386,7 @@ async fn counts_agree_with_the_rules_on_generated_registries(app: TestApp) {
         let mut designations: Vec<RefDesignation> = Vec::new();
         for _ in 0..rng.next(4) {
             let (lvl, kind) = (rng.next(5) as usize, rng.next(3) as usize);
-            let awarded = rng.date();
+            let awarded = rng.day_after(NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(), 1800);
             let expires =
                 (rng.next(2) == 0).then(|| awarded + chrono::Duration::days(rng.next(1200) as i64));
             let mut input = json!({ "teacherId": id, "kind": KINDS[kind], "level": LEVELS[lvl],
@@ -444,7 +429,7 @@ async fn counts_agree_with_the_rules_on_generated_registries(app: TestApp) {
         }
         let left = match (rng.next(4), hired) {
             (0, Some(h)) => Some(h + chrono::Duration::days(1 + rng.next(900) as i64)),
-            (0, None) => Some(rng.date()),
+            (0, None) => Some(rng.day_after(NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(), 1800)),
             _ => None,
         };
         if let Some(l) = left {
@@ -460,7 +445,7 @@ async fn counts_agree_with_the_rules_on_generated_registries(app: TestApp) {
     let all_kinds = [0, 1, 2];
     let mut checked = 0;
     for _ in 0..12 {
-        let d = rng.date();
+        let d = rng.day_after(NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(), 1800);
         for (min_level, kinds) in [(1, &all_kinds[..]), (0, &[0][..]), (2, &[1, 2][..])] {
             let kinds_arg: Vec<&str> = kinds.iter().map(|k| KINDS[*k]).collect();
             let args = format!(

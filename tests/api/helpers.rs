@@ -1011,3 +1011,30 @@ async fn drop_leftovers(maintenance: &sea_orm::DatabaseConnection, prefix: &str)
         }
     }
 }
+
+/// A small deterministic generator for the reference-model tests (no dependency needed for a
+/// test's randomness): the same seed draws the same registry on every run and machine.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// 0 to `n` − 1.
+    pub fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+    /// 0 to `n` − 1 days.
+    pub fn days(&mut self, n: i64) -> chrono::Duration {
+        chrono::Duration::days(self.next(n.max(1) as u64) as i64)
+    }
+    /// A day from `start` to `span` − 1 days after it.
+    pub fn day_after(&mut self, start: chrono::NaiveDate, span: i64) -> chrono::NaiveDate {
+        start + self.days(span)
+    }
+    /// One of `xs` (not empty).
+    pub fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.next(xs.len() as u64) as usize]
+    }
+}

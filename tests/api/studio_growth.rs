@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDate};
 use serde_json::{Value, json};
 use teacher_registry::domain::rules::{designation_in_force_on, employed_on};
 
-use crate::helpers::TestApp;
+use crate::helpers::{Lcg, TestApp};
 
 on_both_databases!(
     outputs_on_both_ends_of_the_range_are_counted_by_kind_and_level,
@@ -690,29 +690,6 @@ async fn a_page_of_studios_reads_its_growth_in_a_few_statements(app: TestApp) {
     );
 }
 
-/// A small deterministic generator (no dependency needed for a test's randomness).
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-    /// 0 to `n` − 1 days.
-    fn days(&mut self, n: i64) -> Duration {
-        Duration::days(self.next(n.max(1) as u64) as i64)
-    }
-    /// A day of the generated registries' time: up to `SPAN` days after `origin()`.
-    fn date(&mut self) -> NaiveDate {
-        origin() + self.days(SPAN)
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[self.next(xs.len() as u64) as usize]
-    }
-}
-
 /// How many days after `origin()` the generated registries' events fall.
 const SPAN: i64 = 1400;
 
@@ -1093,7 +1070,7 @@ async fn generate(app: &TestApp, model: &mut Model, round: usize, seed: u64) -> 
         let employed_then = |d: NaiveDate| left.is_none_or(|l| d < l);
         match rng.next(6) {
             0 | 1 => {
-                let entered = rng.date();
+                let entered = rng.day_after(origin(), SPAN);
                 if !employed_then(entered) {
                     continue;
                 }
@@ -1116,7 +1093,7 @@ async fn generate(app: &TestApp, model: &mut Model, round: usize, seed: u64) -> 
             }
             2 => {
                 // The principal pool is not the key-teacher pool.
-                let entered = rng.date();
+                let entered = rng.day_after(origin(), SPAN);
                 if employed_then(entered) {
                     enter_pool(app, &id, "PRINCIPAL", entered).await;
                 }
@@ -1135,7 +1112,7 @@ async fn generate(app: &TestApp, model: &mut Model, round: usize, seed: u64) -> 
             .collect();
         for _ in 0..rng.next(5) {
             let anchor = if anchors.is_empty() {
-                rng.date()
+                rng.day_after(origin(), SPAN)
             } else {
                 rng.pick(&anchors)
             };
@@ -1145,7 +1122,7 @@ async fn generate(app: &TestApp, model: &mut Model, round: usize, seed: u64) -> 
                 1 => anchor - Duration::days(1),
                 2 | 3 => anchor + rng.days(400),
                 4 => anchor - rng.days(300),
-                _ => rng.date(),
+                _ => rng.day_after(origin(), SPAN),
             };
             let level = rng.next(3) as usize + usize::from(rng.next(8) == 0);
             let kind = rng.next(3) as usize;
@@ -1287,7 +1264,7 @@ async fn conversion_agrees_with_the_rules_on_generated_registries(app: TestApp) 
                 match i % 3 {
                     0 => e,
                     1 => e - Duration::days(1),
-                    _ => rng.date(),
+                    _ => rng.day_after(origin(), SPAN),
                 }
             })
             .collect();

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use teacher_registry::domain::rules::employed_on;
 use teacher_registry::domain::training::{self, Cycle};
 
-use crate::helpers::TestApp;
+use crate::helpers::{Lcg, TestApp};
 
 on_both_databases!(
     hours_beyond_ten_a_day_are_refused_and_nothing_is_written,
@@ -463,21 +463,6 @@ type Person = (
     Vec<(NaiveDate, i64)>,
 );
 
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-    fn date(&mut self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(2019, 1, 1).unwrap()
-            + chrono::Duration::days(self.next(3000) as i64)
-    }
-}
-
 /// A generated county: random hire and leave dates and random records through the API, then
 /// `trainingCompliance` and the `trainingBehindOn` filter on several days compared with a model
 /// written here from `domain::rules` and `domain::training`.
@@ -491,7 +476,8 @@ async fn compliance_agrees_with_the_rules_on_generated_registries(app: TestApp) 
     let mut people: Vec<Person> = Vec::new();
     for i in 0..36 {
         let school = rng.next(3) as usize;
-        let hired = (rng.next(4) > 0).then(|| rng.date());
+        let hired = (rng.next(4) > 0)
+            .then(|| rng.day_after(NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(), 3000));
         let staff = format!("G{i:03}");
         let mut extra = json!({});
         if let Some(h) = hired {
@@ -500,7 +486,7 @@ async fn compliance_agrees_with_the_rules_on_generated_registries(app: TestApp) 
         let id = app.create_teacher(&schools[school], &staff, extra).await;
         let mut records = Vec::new();
         for _ in 0..rng.next(6) {
-            let ended = rng.date();
+            let ended = rng.day_after(NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(), 3000);
             let days = rng.next(20) as i64;
             let started = ended - chrono::Duration::days(days);
             let tenths = 1 + rng.next(((days + 1) * 100) as u64) as i64;
@@ -522,7 +508,7 @@ async fn compliance_agrees_with_the_rules_on_generated_registries(app: TestApp) 
             }
         }
         let left = (rng.next(4) == 0)
-            .then(|| rng.date())
+            .then(|| rng.day_after(NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(), 3000))
             .filter(|l| hired.is_none_or(|h| *l > h) && records.iter().all(|(e, _)| e < l));
         if let Some(l) = left {
             app.depart(&id, &l.to_string()).await;
