@@ -517,6 +517,24 @@ async fn compliance_agrees_with_the_rules_on_generated_registries(app: TestApp) 
     }
     let townships = ["琴江镇", "琴江镇", "南溪乡"];
     let (mut seen_on_track, mut seen_behind) = (0, 0);
+    // Rule 10 restated: each teacher employed on the day, with whether they are on track.
+    let standing = |day: NaiveDate| -> Vec<(String, usize, bool)> {
+        let cycle = Cycle::of(day);
+        people
+            .iter()
+            .filter(|(_, _, hired, left, _)| employed_on(*hired, *left, day))
+            .map(|(staff, school, hired, left, records)| {
+                let tenths: i64 = records
+                    .iter()
+                    .filter(|(e, _)| Cycle::of(*e) == cycle && *e <= day)
+                    .map(|(_, t)| t)
+                    .sum();
+                let owed = training::owed_years(*hired, *left, day);
+                let ok = training::on_track(true, tenths, training::expected_tenths(owed));
+                (staff.clone(), *school, ok)
+            })
+            .collect()
+    };
     for d in [
         "2021-06-30",
         "2023-12-31",
@@ -529,23 +547,12 @@ async fn compliance_agrees_with_the_rules_on_generated_registries(app: TestApp) 
         // The model: per township, employed and on track; and who is behind.
         let mut model: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
         let mut behind: Vec<String> = Vec::new();
-        for (staff, school, hired, left, records) in &people {
-            if !employed_on(*hired, *left, day) {
-                continue;
-            }
-            let cycle = Cycle::of(day);
-            let tenths: i64 = records
-                .iter()
-                .filter(|(e, _)| Cycle::of(*e) == cycle && *e <= day)
-                .map(|(_, t)| t)
-                .sum();
-            let expected = training::expected_tenths(training::owed_years(*hired, *left, day));
-            let ok = training::on_track(true, tenths, expected);
-            let entry = model.entry(townships[*school]).or_default();
+        for (staff, school, ok) in standing(day) {
+            let entry = model.entry(townships[school]).or_default();
             entry.0 += 1;
             entry.1 += i64::from(ok);
             if !ok {
-                behind.push(staff.clone());
+                behind.push(staff);
             }
         }
         let got = compliance(&app, &format!("(asOf: \"{d}\", groupBy: [TOWNSHIP])")).await;
@@ -588,22 +595,9 @@ async fn compliance_agrees_with_the_rules_on_generated_registries(app: TestApp) 
     // A compliance target's history reads every point in one statement: each point is the
     // county's figure on its day, as the model has it (quarters over both cycles).
     let county_on = |day: NaiveDate| -> (i64, i64) {
-        let mut out = (0, 0);
-        for (_, _, hired, left, records) in &people {
-            if !employed_on(*hired, *left, day) {
-                continue;
-            }
-            let cycle = Cycle::of(day);
-            let tenths: i64 = records
-                .iter()
-                .filter(|(e, _)| Cycle::of(*e) == cycle && *e <= day)
-                .map(|(_, t)| t)
-                .sum();
-            let expected = training::expected_tenths(training::owed_years(*hired, *left, day));
-            out.0 += 1;
-            out.1 += i64::from(training::on_track(true, tenths, expected));
-        }
-        out
+        let s = standing(day);
+        let on_track = s.iter().filter(|(_, _, ok)| *ok).count();
+        (s.len() as i64, on_track as i64)
     };
     app.ok(
         "mutation { createTarget(input: { code: \"TRAINING_MODEL\", title: \"学时达标\",
