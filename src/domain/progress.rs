@@ -121,11 +121,7 @@ pub fn evaluate(
 ) -> Progress {
     let current = on_d.value;
     let goal = on_d.goal;
-    let ratio = if goal > 0 {
-        current as f64 / goal as f64
-    } else {
-        0.0
-    };
+    let ratio = share(current, goal);
     let projected_at_deadline = (b < d && d < t).then(|| {
         let gained = (current - on_b.value) as f64;
         current as f64 + gained * (t - d).num_days() as f64 / (d - b).num_days() as f64
@@ -154,6 +150,16 @@ pub fn evaluate(
         days_left: (t - d).num_days(),
         projected_at_deadline,
         status,
+    }
+}
+
+/// `part ÷ whole`, 0 when the whole is 0 (or less): a target's ratio, a group's training
+/// compliance (rule 10), a cohort's conversion rate (rule 12).
+pub fn share(part: i64, whole: i64) -> f64 {
+    if whole > 0 {
+        part as f64 / whole as f64
+    } else {
+        0.0
     }
 }
 

@@ -306,11 +306,11 @@ impl RegistryMutation {
     ) -> Result<Teacher> {
         let (actor, db) = viewer(ctx)?;
         let reason = optional(reason, "reason", Label::parse).api()?;
-        let teacher = service::teachers::record_departure(db, actor, teacher_id, left_on.0, reason)
-            .await
-            .api()?;
-        // A studio host who was this teacher hosts nothing once gone: its cached actor goes.
-        super::state(ctx)?.tokens.forget_teacher(teacher_id);
+        let tokens = &super::state(ctx)?.tokens;
+        let teacher =
+            service::teachers::record_departure(db, actor, tokens, teacher_id, left_on.0, reason)
+                .await
+                .api()?;
         Ok(Teacher(teacher))
     }
 

@@ -181,7 +181,7 @@ impl TargetProgress {
             .map(|(date, p)| ProgressPoint {
                 date: Date(date),
                 value: int(p.value),
-                rate: rated.then(|| service::share(p.value, p.members)),
+                rate: rated.then(|| domain::progress::share(p.value, p.members)),
             })
             .collect())
     }

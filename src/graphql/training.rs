@@ -152,11 +152,7 @@ impl From<crate::store::compliance::ComplianceRow> for ComplianceRow {
             employed: int(r.employed),
             on_track: int(r.on_track),
             behind: int(r.employed - r.on_track),
-            compliance: if r.employed == 0 {
-                0.0
-            } else {
-                r.on_track as f64 / r.employed as f64
-            },
+            compliance: crate::domain::progress::share(r.on_track, r.employed),
         }
     }
 }
@@ -275,15 +271,6 @@ impl TrainingMutation {
     ) -> Result<Vec<TrainingRecord>> {
         let (actor, db) = viewer(ctx)?;
         let training = input.parse().api()?;
-        if staff_nos.len() > service::MAX_PARTICIPANTS {
-            return Err(super::error::to_graphql(&crate::error::Error::invalid(
-                "staffNos",
-                format!(
-                    "at most {} participants in one request",
-                    service::MAX_PARTICIPANTS
-                ),
-            )));
-        }
         let staff_nos = staff_nos
             .iter()
             .map(|s| StaffNo::parse(s).field("staffNos"))

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{commit_recorded, found, require};
 use crate::domain::progress::{
-    GoalRatio, Interval, Measure, Progress, TargetMetric, evaluate, history_dates,
+    GoalRatio, Interval, Measure, Progress, TargetMetric, evaluate, history_dates, share,
 };
 use crate::domain::{Actor, DesignationKind, Label, Level, Permission, rules};
 use crate::error::{Error, Result};
@@ -71,15 +71,6 @@ pub fn has_rate(metric: TargetMetric) -> bool {
         metric,
         TargetMetric::TrainingCompliance | TargetMetric::ConvertedMentees
     )
-}
-
-/// `part ÷ whole`, 0 when the whole is 0.
-pub fn share(part: i64, whole: i64) -> f64 {
-    if whole > 0 {
-        part as f64 / whole as f64
-    } else {
-        0.0
-    }
 }
 
 pub fn goal_ratio(t: &target::Model) -> Result<Option<GoalRatio>> {
@@ -467,9 +458,10 @@ pub async fn target_progress(
 /// terms in a compound SELECT; PostgreSQL would run until the request timeout).
 pub const MAX_HISTORY_POINTS: usize = 400;
 
-/// The most points of a compliance or conversion history: each point is a pass over the
-/// teachers (or the pairs) rather than a join to a table of days, so these series are bounded
-/// tighter — ten years by month.
+/// The most points of a compliance or conversion history, bounded tighter than the others —
+/// ten years by month: each compliance point adds a pair of sums to its one pass over the
+/// teachers, each conversion point a pass over the pairs, where the other series join a table
+/// of days to a few rows.
 pub const MAX_SCANNED_POINTS: usize = 120;
 
 /// The target's value at each history point up to `d`, with the whole it is out of (see

@@ -5,6 +5,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
+use super::auth::TokenCache;
 use super::schools::teaches;
 use super::{commit_recorded, found, require};
 use crate::domain::{
@@ -332,6 +333,7 @@ pub(crate) fn patched(
 pub async fn record_departure(
     db: &Db,
     actor: &Actor,
+    tokens: &TokenCache,
     teacher_id: Uuid,
     left_on: NaiveDate,
     reason: Option<Label>,
@@ -365,6 +367,9 @@ pub async fn record_departure(
     active.updated_at = Set(Utc::now());
     let after = active.update(&tx).await?;
     key_span::refresh(&tx, &[teacher_id]).await?;
+    // A studio host who was this teacher hosts nothing once gone: its cached actor goes, on
+    // whatever way out once the commit may have happened (a request timeout included).
+    let _forget = tokens.forget_teacher_on_exit(teacher_id);
     commit_recorded(
         tx,
         actor,

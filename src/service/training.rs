@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set, TryIntoModel};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -151,39 +151,32 @@ pub async fn record_for_participants(
         .into_iter()
         .map(|m| (m.staff_no.clone(), m))
         .collect();
-    let unknown: Vec<&str> = wanted
+    let (found, unknown): (Vec<_>, Vec<_>) = wanted
         .iter()
-        .filter(|s| !by_no.contains_key(s.as_str()))
-        .map(String::as_str)
-        .collect();
+        .map(|s| by_no.get(s).ok_or(s.as_str()))
+        .partition(std::result::Result::is_ok);
     if !unknown.is_empty() {
+        let unknown: Vec<&str> = unknown.into_iter().filter_map(|s| s.err()).collect();
         return Err(Error::invalid(
             "staffNos",
             format!("no teacher has staff number {}", unknown.join(", ")),
         ));
     }
     let now = Utc::now();
-    let mut rows = Vec::with_capacity(wanted.len());
-    for s in &wanted {
-        let teacher = &by_no[s];
+    let mut rows = Vec::with_capacity(found.len());
+    for teacher in found.into_iter().flatten() {
         employed_at_end(teacher, t.ended_on)?;
         rows.push(new_row(teacher.id, &t, now)?);
     }
-    let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.id.clone().take()).collect();
-    for chunk in rows.chunks(500) {
-        training_record::Entity::insert_many(chunk.to_vec())
-            .exec(&tx)
-            .await?;
-    }
+    // Every field is set: the answer is the rows as written, without reading them back.
+    let models = rows
+        .iter()
+        .map(|r| r.clone().try_into_model())
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    store::insert_chunks(&tx, rows).await?;
     let mut audit = details(&t);
     audit["staffNos"] = json!(wanted);
     commit_recorded(tx, actor, "recordGroupTraining", Uuid::now_v7(), audit).await?;
-    let mut models = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(m) = training_record::by_id(&db.read, id).await? {
-            models.push(m);
-        }
-    }
     Ok(models)
 }
 
@@ -222,16 +215,13 @@ pub async fn update(
         "teacher",
     )?;
     employed_at_end(&teacher, t.ended_on)?;
-    let row = new_row(before.teacher_id, &t, before.created_at)?;
-    let mut active = before.into_active_model();
-    active.title = row.title;
-    active.level = row.level;
-    active.kind = row.kind;
-    active.organiser = row.organiser;
-    active.started_on = row.started_on;
-    active.ended_on = row.ended_on;
-    active.tenths = row.tenths;
-    let after = active.update(&tx).await?;
+    // The corrected record, keeping its id, teacher and creation time.
+    let after = training_record::ActiveModel {
+        id: Set(id),
+        ..new_row(before.teacher_id, &t, before.created_at)?
+    }
+    .update(&tx)
+    .await?;
     commit_recorded(tx, actor, "updateTrainingRecord", id, details(&t)).await?;
     Ok(after)
 }

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::{
     Alias, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement, SimpleExpr,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr};
 use uuid::Uuid;
 
 use super::counts::{CountFilter, filter_record};
@@ -52,7 +52,10 @@ pub async fn compliance(
 
 /// The county's employed and on-track teachers on each of `dates` (at most a few hundred),
 /// in the same order: one statement, one pass over the teachers whatever the number of days.
-pub async fn series(db: &impl ConnectionTrait, dates: &[NaiveDate]) -> Result<Vec<(i64, i64)>> {
+pub async fn series(
+    db: &impl ConnectionTrait,
+    dates: &[NaiveDate],
+) -> std::result::Result<Vec<(i64, i64)>, DbErr> {
     if dates.is_empty() {
         return Ok(Vec::new());
     }
@@ -79,34 +82,23 @@ fn h() -> Alias {
 /// of the span the days cover.
 fn hours_per_day(dates: &[NaiveDate]) -> SelectStatement {
     use training_record::Column as R;
-    let first = |d: NaiveDate| Cycle::of(d).first_day().unwrap_or(d);
     let mut q = Query::select();
     q.column(R::TeacherId).from(training_record::Entity);
     for (k, d) in dates.iter().enumerate() {
-        let counted = Expr::col(R::EndedOn).between(first(*d), *d);
         q.expr_as(
             Expr::expr(Func::sum(
-                Expr::case(counted, Expr::col(R::Tenths)).finally(Expr::val(0)),
+                Expr::case(training_record::counted_on(*d), Expr::col(R::Tenths))
+                    .finally(Expr::val(0)),
             )),
             Alias::new(format!("h_{k}")),
         );
     }
+    // Only the records some day counts: from the first day's cycle to the last day.
     let (lo, hi) = span(dates);
-    q.and_where(Expr::col(R::EndedOn).between(first(lo), hi))
+    let first = Cycle::of(lo).first_day().unwrap_or(lo);
+    q.and_where(Expr::col(R::EndedOn).between(first, hi))
         .group_by_col(R::TeacherId);
     q
-}
-
-fn employed_within(lo: NaiveDate, hi: NaiveDate) -> SimpleExpr {
-    let col = |c: teacher::Column| -> SimpleExpr { Expr::col((teacher::Entity, c)) };
-    col(teacher::Column::HiredOn)
-        .is_null()
-        .or(col(teacher::Column::HiredOn).lte(hi))
-        .and(
-            col(teacher::Column::LeftOn)
-                .is_null()
-                .or(col(teacher::Column::LeftOn).gt(lo)),
-        )
 }
 
 /// The earliest and latest of `dates` (not empty).
@@ -120,7 +112,7 @@ fn span(dates: &[NaiveDate]) -> (NaiveDate, NaiveDate) {
 /// `dates` (not empty) `employed_k` and `on_track_k`. Rule 10 is read here alone, for one day
 /// or a history's many: each teacher row is read once and counted on every day, rather than the
 /// registry read once per day.
-pub fn compliance_select(
+fn compliance_select(
     dims: &[ComplianceDimension],
     dates: &[NaiveDate],
     filter: &CountFilter,
@@ -148,9 +140,12 @@ pub fn compliance_select(
             Expr::col((h(), Alias::new("teacher_id")))
                 .equals((teacher::Entity, teacher::Column::Id)),
         )
-        // Employed on some day from the first asked to the last (employment is one stretch,
-        // hired_on up to the day before left_on); asked for one day, this is rule 1.
-        .cond_where(employed_within(lo, hi));
+        // Employed on some day from the first asked to the last; asked for one day, rule 1.
+        .cond_where(teacher::employed_between(
+            teacher::Entity,
+            Expr::val(lo),
+            Expr::val(hi),
+        ));
     if let Some(id) = filter.school_id {
         select.and_where(teacher::Column::SchoolId.eq(id));
     }
@@ -172,7 +167,7 @@ pub fn compliance_select(
         let hours: SimpleExpr = Func::coalesce(parts).into();
         let on_track = employed
             .clone()
-            .and(hours.gte(training_record::expected_tenths(teacher::Entity, *d)));
+            .and(training_record::keeps_up(teacher::Entity, hours, *d));
         select
             .expr_as(counted(employed), Alias::new(format!("employed_{k}")))
             .expr_as(counted(on_track), Alias::new(format!("on_track_{k}")));

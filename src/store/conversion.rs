@@ -150,31 +150,39 @@ pub async fn figures(
     which: Cohort,
     d: NaiveDate,
 ) -> Result<Figures, DbErr> {
-    let stmt = figures_select(which, d);
-    let Some(row) = db.query_one(&stmt).await? else {
-        return Ok(Figures::default());
-    };
-    Ok(Figures {
-        cohort: row.try_get("", "cohort")?,
-        // SUM over no rows is NULL.
-        converted: row.try_get::<Option<i64>>("", "converted")?.unwrap_or(0),
-    })
+    match db.query_one(&figures_select(which, d)).await? {
+        Some(row) => read_figures(&row),
+        None => Ok(Figures::default()),
+    }
 }
 
-/// The statement behind [`figures`]: one row, `cohort` and `converted` (NULL over an empty
-/// cohort). A target's history unites one per day (`store::series`).
+/// The statement behind [`figures`]: one row, `cohort` and `converted`. A target's history
+/// unites one per day (`store::series`).
 pub fn figures_select(which: Cohort, d: NaiveDate) -> SelectStatement {
+    counted(cohort(which, d), d)
+}
+
+/// `cohort` and `converted` (0 over an empty cohort) over the cohort rows `c`.
+fn counted(cohort: SelectStatement, d: NaiveDate) -> SelectStatement {
+    let one: SimpleExpr = Expr::case(converted(d), Expr::val(1))
+        .finally(Expr::val(0))
+        .into();
+    let parts: [SimpleExpr; 2] = [one.sum(), Expr::val(0)];
     Query::select()
         .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("cohort"))
         .expr_as(
-            Expr::expr(Func::sum(
-                Expr::case(converted(d), Expr::val(1)).finally(Expr::val(0)),
-            ))
-            .cast_as(Alias::new("BIGINT")),
+            Func::coalesce(parts).cast_as(Alias::new("BIGINT")),
             Alias::new("converted"),
         )
-        .from_subquery(cohort(which, d), c())
+        .from_subquery(cohort, c())
         .to_owned()
+}
+
+fn read_figures(row: &sea_orm::QueryResult) -> Result<Figures, DbErr> {
+    Ok(Figures {
+        cohort: row.try_get("", "cohort")?,
+        converted: row.try_get("", "converted")?,
+    })
 }
 
 /// [`figures`] of each of several studios' mentees on `d`, in one statement: the mentees are
@@ -196,30 +204,13 @@ pub async fn figures_by_studio(
         .group_by_col((p, mentoring_pair::Column::StudioId))
         .to_owned();
     let studio_id = Expr::col((c(), Alias::new("studio_id")));
-    let stmt = Query::select()
+    let stmt = counted(per_studio, d)
         .expr_as(studio_id.clone(), Alias::new("studio_id"))
-        .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("cohort"))
-        .expr_as(
-            Expr::expr(Func::sum(
-                Expr::case(converted(d), Expr::val(1)).finally(Expr::val(0)),
-            ))
-            .cast_as(Alias::new("BIGINT")),
-            Alias::new("converted"),
-        )
-        .from_subquery(per_studio, c())
         .add_group_by([studio_id])
         .to_owned();
     let rows = db.query_all(&stmt).await?;
     rows.iter()
-        .map(|row| {
-            Ok((
-                row.try_get("", "studio_id")?,
-                Figures {
-                    cohort: row.try_get("", "cohort")?,
-                    converted: row.try_get::<Option<i64>>("", "converted")?.unwrap_or(0),
-                },
-            ))
-        })
+        .map(|row| Ok((row.try_get("", "studio_id")?, read_figures(row)?)))
         .collect()
 }
 

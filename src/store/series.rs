@@ -80,13 +80,10 @@ pub async fn measure(
     }
     let table = || days_table(db.get_database_backend(), dates);
     let stmt = match series {
-        // Rule 12 is read from the statement that answers a single day; the series unites one
-        // per day, each a pass over the pairs.
         // Every day's compliance in one pass over the teachers (`store::compliance`).
         Series::TrainingCompliance => {
-            return Ok(compliance::series(db, dates)
-                .await
-                .map_err(|e| DbErr::Custom(e.to_string()))?
+            let days = compliance::series(db, dates).await?;
+            return Ok(days
                 .into_iter()
                 .map(|(employed, on_track)| Point {
                     value: on_track,
@@ -94,10 +91,7 @@ pub async fn measure(
                 })
                 .collect());
         }
-        Series::ConvertedMentees => per_day(dates, |d| {
-            let x = conversion::figures_select(conversion::Cohort::County { hosted: None }, d);
-            (x, "converted", "cohort")
-        }),
+        Series::ConvertedMentees => converted_mentees(dates),
         // The others join a table of the days to the rows: one scan for any number of days.
         Series::Studios { min_level } => studios(table(), *min_level),
         Series::KeyTeachers { min_level, kinds } if key_span::answers(kinds) => {
@@ -120,25 +114,23 @@ pub async fn measure(
     Ok(points)
 }
 
-/// `SELECT 0 AS i, value, members FROM (day 0's statement) UNION ALL SELECT 1, …`: `one`
-/// gives a day's one-row statement and the names of its value and whole columns.
-fn per_day(
-    dates: &[NaiveDate],
-    one: impl Fn(NaiveDate) -> (SelectStatement, &'static str, &'static str),
-) -> SelectStatement {
+/// The county's converted mentees (rule 12) beside its mentees, per day: the statement that
+/// answers one day (`conversion::figures_select`), `SELECT 0 AS i, … UNION ALL SELECT 1, …`.
+fn converted_mentees(dates: &[NaiveDate]) -> SelectStatement {
     let x = Alias::new("x");
     let branch = |i: usize, d: NaiveDate| {
-        let (stmt, value, whole) = one(d);
-        let col = |name: &str| -> SimpleExpr {
-            let parts: [SimpleExpr; 2] =
-                [Expr::col((x.clone(), Alias::new(name))), Expr::val(0i64)];
-            Func::coalesce(parts).cast_as(Alias::new("BIGINT"))
-        };
+        let figures = conversion::figures_select(conversion::Cohort::County { hosted: None }, d);
         Query::select()
             .expr_as(Expr::val(i as i64), Alias::new("i"))
-            .expr_as(col(value), Alias::new("value"))
-            .expr_as(col(whole), Alias::new("members"))
-            .from_subquery(stmt, x.clone())
+            .expr_as(
+                Expr::col((x.clone(), Alias::new("converted"))),
+                Alias::new("value"),
+            )
+            .expr_as(
+                Expr::col((x.clone(), Alias::new("cohort"))),
+                Alias::new("members"),
+            )
+            .from_subquery(figures, x.clone())
             .to_owned()
     };
     let mut table = branch(0, dates[0]);

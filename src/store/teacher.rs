@@ -44,15 +44,22 @@ pub fn employed_on(d: NaiveDate) -> Condition {
 /// Rule 1 on the teacher rows `t` (the table or an alias) for a `day` that may be a column of a
 /// table of days.
 pub fn employed_at<T: IntoIden>(t: T, day: SimpleExpr) -> SimpleExpr {
+    employed_between(t, day.clone(), day)
+}
+
+/// Employed on some day from `first` to `last`: employment is one stretch (hired on
+/// `hiredOn`, gone from `leftOn`), so hired by `last` and not gone by `first`. Rule 1 when the
+/// two are one day.
+pub fn employed_between<T: IntoIden>(t: T, first: SimpleExpr, last: SimpleExpr) -> SimpleExpr {
     let t = t.into_iden();
     let col = |c: Column| -> SimpleExpr { Expr::col((t.clone(), c)) };
     col(Column::HiredOn)
         .is_null()
-        .or(col(Column::HiredOn).lte(day.clone()))
+        .or(col(Column::HiredOn).lte(last))
         .and(
             col(Column::LeftOn)
                 .is_null()
-                .or(col(Column::LeftOn).gt(day)),
+                .or(col(Column::LeftOn).gt(first)),
         )
 }
 

@@ -1,6 +1,7 @@
 //! Training records (培训记录, rules 9 and 10): a teacher's completed training, its hours kept
-//! as whole tenths; and the SQL pieces of rule 10 (a cycle's hours up to D, the owed years) that
-//! `trainingCompliance` and the `trainingBehindOn` filter share.
+//! as whole tenths; and the SQL pieces of rule 10 — which records count on D ([`counted_on`]),
+//! the owed years and expected hours, keeping up ([`keeps_up`]) — that `trainingCompliance`
+//! (`store::compliance`) and the `trainingBehindOn` filter ([`behind_on`]) share.
 
 use chrono::NaiveDate;
 use sea_orm::QueryOrder;
@@ -82,21 +83,30 @@ pub fn expected_tenths<T: IntoIden + Clone>(t: T, d: NaiveDate) -> SimpleExpr {
     owed_years(t, d).mul(HOURS_PER_YEAR * 10)
 }
 
-/// The hours on D (tenths) of the teacher row `t`, as a correlated subquery; 0 without records.
-pub fn hours_of<T: IntoIden + Clone>(t: T, d: NaiveDate) -> SimpleExpr {
+/// Rule 10: the records whose hours count on D — those of D's cycle ended on or before D.
+pub fn counted_on(d: NaiveDate) -> SimpleExpr {
     let first = Cycle::of(d).first_day().unwrap_or(d);
+    Expr::col((Entity, Column::EndedOn)).between(first, d)
+}
+
+/// Rule 10: the teacher rows `t` with `hours` (tenths) on D have the hours expected of them.
+pub fn keeps_up<T: IntoIden + Clone>(t: T, hours: SimpleExpr, d: NaiveDate) -> SimpleExpr {
+    hours.gte(expected_tenths(t, d))
+}
+
+/// The hours on D (tenths) of the teacher row `t`, as a correlated subquery; 0 without records.
+fn hours_of<T: IntoIden + Clone>(t: T, d: NaiveDate) -> SimpleExpr {
     let sum = Query::select()
         .expr(Expr::col(Column::Tenths).sum())
         .from(Entity)
         .and_where(Expr::col((Entity, Column::TeacherId)).equals((t, teacher::Column::Id)))
-        .and_where(Column::EndedOn.between(first, d))
+        .and_where(counted_on(d))
         .to_owned();
     let sub = SimpleExpr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(sum)));
     Func::coalesce([sub, Expr::val(0)]).into()
 }
 
-/// Rule 10 on the teacher rows `t`: employed on D and behind (hours on D below expected).
+/// Rule 10 on the teacher rows `t`: employed on D and behind (not keeping up).
 pub fn behind_on<T: IntoIden + Clone>(t: T, d: NaiveDate) -> SimpleExpr {
-    teacher::employed_at(t.clone(), Expr::val(d))
-        .and(hours_of(t.clone(), d).lt(expected_tenths(t, d)))
+    teacher::employed_at(t.clone(), Expr::val(d)).and(keeps_up(t.clone(), hours_of(t, d), d).not())
 }

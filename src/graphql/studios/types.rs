@@ -168,14 +168,7 @@ impl Studio {
             .await
             .api()?
             .unwrap_or_default();
-        let standing = QuotaStanding::new(point.members, point.value, q);
-        let int = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
-        Ok(StudioQuota {
-            as_of: Date(d),
-            members: int(standing.members),
-            mentees: int(standing.mentees),
-            goal: int(standing.goal),
-        })
+        Ok(StudioQuota::new(d, point, q))
     }
     /// Outputs (工作室成果) dated from `from` to `to`, both included, in date order.
     #[graphql(complexity = "cost::outputs(child_complexity)")]
@@ -213,11 +206,7 @@ impl Studio {
         Ok(rows
             .unwrap_or_default()
             .into_iter()
-            .map(|(kind, level, n)| OutputCount {
-                kind: kind.into(),
-                level: level.into(),
-                count: i32::try_from(n).unwrap_or(i32::MAX),
-            })
+            .map(OutputCount::from)
             .collect())
     }
     /// Conversion of the studio's mentees on `asOf` (default today), rule 12.
@@ -401,6 +390,20 @@ pub struct StudioQuota {
     pub goal: i32,
 }
 
+impl StudioQuota {
+    /// Rule 7's standing from a measured point (members in force, capped sum) on `d`.
+    fn new(d: chrono::NaiveDate, point: crate::store::series::Point, q: PerMember) -> Self {
+        let standing = QuotaStanding::new(point.members, point.value, q);
+        let int = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
+        StudioQuota {
+            as_of: Date(d),
+            members: int(standing.members),
+            mentees: int(standing.mentees),
+            goal: int(standing.goal),
+        }
+    }
+}
+
 /// A studio's assessment for one cycle (考核).
 #[derive(Clone)]
 pub struct StudioAssessment(pub studio_assessment::Model);
@@ -463,11 +466,21 @@ impl StudioOutput {
     }
     /// The authors (作者), members in force of the studio on the date.
     async fn authors(&self, ctx: &Context<'_>) -> Result<Vec<Teacher>> {
-        let mut out = Vec::with_capacity(self.0.author_ids.len());
-        for id in &self.0.author_ids {
-            out.push(load_teacher(ctx, *id).await?);
-        }
-        Ok(out)
+        // One batch for all of them (awaiting one at a time made a round of statements each).
+        let mut found = loaders(ctx)?
+            .load_many(self.0.author_ids.iter().map(|id| TeacherId(*id)))
+            .await
+            .api()?;
+        self.0
+            .author_ids
+            .iter()
+            .map(|id| {
+                found
+                    .remove(&TeacherId(*id))
+                    .map(Teacher)
+                    .ok_or_else(|| to_graphql(&Error::NotFound("teacher")))
+            })
+            .collect()
     }
 }
 
@@ -480,6 +493,16 @@ pub struct OutputCount {
     pub level: Level,
     /// Outputs dated within the range, both ends included.
     pub count: i32,
+}
+
+impl From<(domain::OutputKind, domain::Level, i64)> for OutputCount {
+    fn from((kind, level, n): (domain::OutputKind, domain::Level, i64)) -> Self {
+        OutputCount {
+            kind: kind.into(),
+            level: level.into(),
+            count: i32::try_from(n).unwrap_or(i32::MAX),
+        }
+    }
 }
 
 /// Conversion on a day (rule 12): of a cohort — a studio's mentees, the county's, or the
@@ -596,14 +619,7 @@ impl StudioReport {
     }
     /// The mentoring quota on `to` (rule 7).
     async fn quota(&self) -> StudioQuota {
-        let standing = QuotaStanding::new(self.0.quota.members, self.0.quota.value, self.1);
-        let int = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
-        StudioQuota {
-            as_of: Date(self.0.to),
-            members: int(standing.members),
-            mentees: int(standing.mentees),
-            goal: int(standing.goal),
-        }
+        StudioQuota::new(self.0.to, self.0.quota, self.1)
     }
     /// The pairs' activities within the range by kind (kinds with none left out).
     async fn activities(&self) -> Vec<ActivityTotal> {
@@ -622,11 +638,8 @@ impl StudioReport {
         self.0
             .outputs
             .iter()
-            .map(|(kind, level, n)| OutputCount {
-                kind: (*kind).into(),
-                level: (*level).into(),
-                count: i32::try_from(*n).unwrap_or(i32::MAX),
-            })
+            .copied()
+            .map(OutputCount::from)
             .collect()
     }
     /// Conversion of the studio's mentees on `to` (rule 12).

@@ -176,18 +176,22 @@ impl TokenCache {
     pub fn forget_user_on_exit(&self, user_id: Uuid) -> ForgetOnExit<'_> {
         ForgetOnExit {
             cache: self,
-            user_id,
+            whose: Whose::User(user_id),
+        }
+    }
+
+    /// Forgets, when dropped, the tokens of users linked to a teacher (a studio host's teacher
+    /// leaving): taken before a departure may commit, so that it runs however the request ends.
+    pub fn forget_teacher_on_exit(&self, teacher_id: Uuid) -> ForgetOnExit<'_> {
+        ForgetOnExit {
+            cache: self,
+            whose: Whose::Teacher(teacher_id),
         }
     }
 
     /// Forgets the tokens of users linked to a teacher whose employment changed.
     pub fn forget_teacher(&self, teacher_id: Uuid) {
         self.forget_where(|e| e.teacher_id == Some(teacher_id));
-    }
-
-    /// Forgets everything.
-    pub fn clear(&self) {
-        self.forget_where(|_| true);
     }
 
     /// Tokens kept now.
@@ -203,12 +207,21 @@ impl TokenCache {
 /// See [`TokenCache::forget_user_on_exit`].
 pub struct ForgetOnExit<'a> {
     cache: &'a TokenCache,
-    user_id: Uuid,
+    whose: Whose,
+}
+
+/// Whose tokens a [`ForgetOnExit`] forgets.
+enum Whose {
+    User(Uuid),
+    Teacher(Uuid),
 }
 
 impl Drop for ForgetOnExit<'_> {
     fn drop(&mut self) {
-        self.cache.forget_user(self.user_id);
+        match self.whose {
+            Whose::User(id) => self.cache.forget_user(id),
+            Whose::Teacher(id) => self.cache.forget_teacher(id),
+        }
     }
 }
 

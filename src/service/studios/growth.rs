@@ -22,11 +22,7 @@ pub struct Conversion {
 impl Conversion {
     /// Converted ÷ cohort, 0 with nobody in the cohort.
     pub fn rate(&self) -> f64 {
-        if self.figures.cohort == 0 {
-            0.0
-        } else {
-            self.figures.converted as f64 / self.figures.cohort as f64
-        }
+        crate::domain::progress::share(self.figures.converted, self.figures.cohort)
     }
 }
 
@@ -144,8 +140,7 @@ pub async fn studio_report(
     let activities = activities
         .into_iter()
         .map(|(kind, n, hours)| {
-            let kind = crate::domain::ActivityKind::from_code(&kind)
-                .map_err(|e| Error::Internal(format!("stored activity kind: {e}")))?;
+            let kind = crate::domain::ActivityKind::from_code(&kind).map_err(Error::stored)?;
             Ok((kind, n, hours))
         })
         .collect::<Result<Vec<_>>>()?;

@@ -3,7 +3,7 @@
 //! naming authors who were members in force of the studio on the output's date, in a studio in
 //! force that day. A bad author refuses the whole output: nothing is written.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
@@ -233,7 +233,8 @@ pub async fn delete_output(db: &Db, actor: &Actor, id: Uuid) -> Result<studio_ou
 }
 
 /// Some studios' outputs dated within `from..=to`, with their authors, by studio then date:
-/// two statements however many studios (a page of studios asks through a dataloader).
+/// two statements however many studios (a page of studios asks through a dataloader), one
+/// more for each thousand outputs beyond the first.
 pub async fn outputs(
     db: &Db,
     actor: &Actor,
@@ -243,19 +244,18 @@ pub async fn outputs(
 ) -> Result<Vec<Output>> {
     let rows = studio_output::in_range(&db.read, studio_ids, from, to, read_scope(actor)?).await?;
     let ids: Vec<Uuid> = rows.iter().map(|o| o.id).collect();
-    let authors = if ids.is_empty() {
-        Vec::new()
-    } else {
-        studio_output::authors_of(&db.read, &ids).await?
-    };
+    // Authors by output, read a thousand outputs at a time so that a long range over a page
+    // of studios stays within the drivers' limits on bound values.
+    let mut authors: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for chunk in ids.chunks(1000) {
+        for a in studio_output::authors_of(&db.read, chunk).await? {
+            authors.entry(a.output_id).or_default().push(a.teacher_id);
+        }
+    }
     Ok(rows
         .into_iter()
         .map(|output| Output {
-            author_ids: authors
-                .iter()
-                .filter(|a| a.output_id == output.id)
-                .map(|a| a.teacher_id)
-                .collect(),
+            author_ids: authors.remove(&output.id).unwrap_or_default(),
             output,
         })
         .collect())
@@ -272,10 +272,8 @@ pub async fn output_counts(
     let rows = studio_output::counts(&db.read, studio_ids, from, to, read_scope(actor)?).await?;
     rows.into_iter()
         .map(|(studio_id, kind, level, n)| {
-            let kind = OutputKind::from_code(&kind)
-                .map_err(|e| Error::Internal(format!("stored output kind: {e}")))?;
-            let level = Level::from_rank(level)
-                .map_err(|e| Error::Internal(format!("stored level: {e}")))?;
+            let kind = OutputKind::from_code(&kind).map_err(Error::stored)?;
+            let level = Level::from_rank(level).map_err(Error::stored)?;
             Ok((studio_id, kind, level, n))
         })
         .collect()
