@@ -63,6 +63,13 @@ pub fn conversion(child_complexity: usize) -> usize {
     (SCAN / 5).saturating_add(child_complexity)
 }
 
+/// `convertedPeople`: one statement over a cohort and its designations, per conversion asked
+/// (no dataloader: a page of studios asking for theirs runs one each), priced like the
+/// conversion it lists.
+pub fn converted_people(child_complexity: usize) -> usize {
+    (SCAN / 5).saturating_add(child_complexity)
+}
+
 /// `conversion`: two aggregates over the county's pairs, reserve entries and designations.
 pub fn county_conversion(child_complexity: usize) -> usize {
     (SCAN * 2).saturating_add(child_complexity)
@@ -91,5 +98,8 @@ mod tests {
         assert!(dashboard_progress > LIGHT);
         assert!(20 * progress(history(true) + 1) > limit);
         assert!(40 * counts(2, 1) > limit);
+        // A page of studios listing each one's converted people runs a statement per studio
+        // over its pairs and designations, as much as the conversion it lists.
+        assert!(converted_people(0) >= conversion(0) && converted_people(0) > outputs(0));
     }
 }

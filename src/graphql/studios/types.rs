@@ -536,7 +536,7 @@ impl Conversion {
         self.0.rate()
     }
     /// The converted people, earliest in the cohort first, at most `first` (1–200).
-    #[graphql(complexity = "cost::outputs(child_complexity)")]
+    #[graphql(complexity = "cost::converted_people(child_complexity)")]
     async fn converted_people(
         &self,
         ctx: &Context<'_>,
